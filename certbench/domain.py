@@ -331,7 +331,7 @@ class GradeResult:
 
 
 class AuditState(enum.StrEnum):
-    """The audit lifecycle: draft -> in_progress -> submitted -> returned | approved -> certified."""
+    """Audit lifecycle: draft, in_progress, submitted, then returned or approved, certified."""
 
     DRAFT = "draft"
     IN_PROGRESS = "in_progress"

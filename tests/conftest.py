@@ -43,12 +43,12 @@ def pg_admin_url() -> Iterator[str]:
     Outside CI a machine without PostgreSQL skips the PostgreSQL half of the
     storage tests; with CI=true that is a failure.
     """
-    from pgserver import PostgresUnavailable, postgres_server
+    from pgserver import PostgresUnavailableError, postgres_server
 
     try:
         with postgres_server() as url:
             yield url
-    except PostgresUnavailable as exc:
+    except PostgresUnavailableError as exc:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI needs PostgreSQL: {exc}")
         pytest.skip(str(exc))

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
-class PostgresUnavailable(RuntimeError):
+class PostgresUnavailableError(RuntimeError):
     """No PostgreSQL binaries, or the server would not start."""
 
 
@@ -32,7 +32,7 @@ def _pg_bin() -> Path:
     initdb = shutil.which("initdb")
     if initdb:
         return Path(initdb).parent
-    raise PostgresUnavailable(
+    raise PostgresUnavailableError(
         "PostgreSQL is not installed: apt-get install -y --no-install-recommends postgresql"
     )
 
@@ -48,7 +48,7 @@ def _run(cmd: list[str], as_postgres: bool) -> None:
         cmd = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(cmd)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise PostgresUnavailable(f"{' '.join(cmd)} failed: {proc.stderr.strip()}")
+        raise PostgresUnavailableError(f"{' '.join(cmd)} failed: {proc.stderr.strip()}")
 
 
 @contextlib.contextmanager
@@ -79,7 +79,7 @@ def postgres_server() -> Iterator[str]:
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
-        with contextlib.suppress(PostgresUnavailable):
+        with contextlib.suppress(PostgresUnavailableError):
             _run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
                  as_root)
         shutil.rmtree(scratch, ignore_errors=True)
