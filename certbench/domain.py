@@ -229,6 +229,10 @@ class Form:
     default_floor_cap: str = "C"
     hash: str = ""
     """Hex SHA-256 of the RFC 8785 canonical JSON of the parsed form (set by the loader)."""
+    published: str = ""
+    """ISO date the form version was published."""
+    description: Text | None = None
+    """Optional description of the form version."""
 
     @property
     def ref(self) -> str:
