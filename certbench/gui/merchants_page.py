@@ -1,0 +1,179 @@
+"""The Merchants section: a searchable, sortable list of any length and the chosen merchant.
+
+The list is a :class:`~certbench.gui.models.KeysetTableModel` over
+:func:`certbench.storage.queries.merchant_page`: 200 rows a page, loaded as the
+view scrolls; typing in the search box re-queries after a short pause, and
+clicking a sortable header re-queries in that order.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelection, QLocale, Qt, QTimer
+from PySide6.QtWidgets import QHeaderView, QWidget
+
+from certbench.gui.context import AppContext
+from certbench.gui.forms.ui_merchants_page import Ui_MerchantsPage
+from certbench.gui.models import Column, KeysetTableModel, Page, PageQuery, RowRole, RowsTableModel
+from certbench.gui.tasks import Op
+
+if TYPE_CHECKING:
+    from certbench.storage import Database
+    from certbench.storage.queries import AuditRow, MerchantRow
+
+__all__ = ["AUDIT_COLUMNS", "MERCHANT_COLUMNS", "SEARCH_DELAY_MS", "MerchantsPage",
+           "fetch_merchants"]
+
+SEARCH_DELAY_MS = 300
+"""Pause after the last keystroke before the search runs."""
+
+
+def _date(moment: object) -> str:
+    return moment.date().isoformat() if hasattr(moment, "date") else ""
+
+
+MERCHANT_COLUMNS: tuple[Column[MerchantRow], ...] = (
+    Column(QT_TRANSLATE_NOOP("Column", "Legal name"), lambda r: r.legal_name, sort_key="name"),
+    Column(QT_TRANSLATE_NOOP("Column", "Trading names"), lambda r: r.trading_names),
+    Column(QT_TRANSLATE_NOOP("Column", "Registration no."), lambda r: r.registration_number),
+    Column(QT_TRANSLATE_NOOP("Column", "Country"), lambda r: r.country),
+    Column(QT_TRANSLATE_NOOP("Column", "Added"), lambda r: _date(r.created_at),
+           sort_key="created"),
+)
+
+AUDIT_COLUMNS: tuple[Column[AuditRow], ...] = (
+    Column(QT_TRANSLATE_NOOP("Column", "Kind"), lambda r: str(r.kind)),
+    Column(QT_TRANSLATE_NOOP("Column", "State"), lambda r: str(r.state)),
+    Column(QT_TRANSLATE_NOOP("Column", "Checklist"), lambda r: f"{r.form_id} {r.form_version}"),
+    Column(QT_TRANSLATE_NOOP("Column", "Assessors"), lambda r: r.assessors),
+    Column(QT_TRANSLATE_NOOP("Column", "Reviewer"), lambda r: r.reviewer or ""),
+    Column(QT_TRANSLATE_NOOP("Column", "Opened"), lambda r: _date(r.opened_at)),
+    Column(QT_TRANSLATE_NOOP("Column", "Completed"), lambda r: _date(r.completed_at)),
+)
+
+
+def fetch_merchants(db: Database, query: PageQuery) -> Page[MerchantRow]:
+    """One page of the merchant list (runs on the database thread).
+
+    The first page also carries the number of matching merchants.
+    """
+    from certbench.storage import queries
+
+    sort = queries.MerchantSort(("-" if query.descending else "") + (query.sort or "name"))
+    after = query.after if isinstance(query.after, queries.PageKey) else None
+    with db.session() as session:
+        page = queries.merchant_page(session, search=query.search, after_key=after,
+                                     limit=query.limit, sort=sort)
+        total = queries.merchant_count(session, query.search) if after is None else None
+    return Page(page.rows, page.next_key, total)
+
+
+def fetch_audits(db: Database, merchant_id: str) -> list[AuditRow]:
+    """Every audit of one merchant (runs on the database thread)."""
+    from certbench.storage import queries
+
+    with db.session() as session:
+        return queries.audit_rows_for_merchant(session, merchant_id)
+
+
+class MerchantsPage(QWidget):
+    """Merchant list on the left, the selected merchant on the right."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.ui = Ui_MerchantsPage()
+        self.ui.setupUi(self)
+        db = context.db
+        self.model = KeysetTableModel(MERCHANT_COLUMNS, lambda q: fetch_merchants(db, q),
+                                      context.tasks, parent=self)
+        self.audits_model = RowsTableModel(AUDIT_COLUMNS, parent=self)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._set_up_views()
+        self._connect()
+        self._show_merchant(None)
+        self.model.reload()
+
+    def _set_up_views(self) -> None:
+        ui = self.ui
+        ui.merchant_table.setModel(self.model)
+        ui.audits_table.setModel(self.audits_model)
+        header = ui.merchant_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 260)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        ui.splitter.setStretchFactor(0, 3)
+        ui.splitter.setStretchFactor(1, 2)
+
+    def _connect(self) -> None:
+        ui = self.ui
+        ui.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
+        ui.search_edit.returnPressed.connect(self.run_search)
+        self._search_timer.timeout.connect(self.run_search)
+        ui.merchant_table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.model.total_changed.connect(self._on_total_changed)
+        self.model.load_failed.connect(self._on_load_failed)
+        self.model.modelReset.connect(self._on_model_reset)
+
+    def run_search(self) -> None:
+        """Re-query with the text now in the search box."""
+        self._search_timer.stop()
+        text = self.ui.search_edit.text().strip()
+        if text != self.model.query.search:
+            self.model.reload(search=text)
+
+    def _on_model_reset(self) -> None:
+        self.ui.error_label.setVisible(False)
+        self._show_merchant(None)
+
+    def _on_total_changed(self, total: int) -> None:
+        text = self.tr("%n merchant(s)", "", total)
+        self.ui.count_label.setText(text.replace(str(total), QLocale().toString(total), 1))
+
+    def _on_load_failed(self, message: str) -> None:
+        self.ui.error_label.setText(self.tr("The list could not be loaded: %1").replace(
+            "%1", message))
+        self.ui.error_label.setVisible(True)
+
+    def _on_selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        row = indexes[0].data(RowRole) if indexes else None
+        self._show_merchant(row)
+
+    def _show_merchant(self, row: MerchantRow | None) -> None:
+        ui = self.ui
+        self.audits_model.set_rows([])
+        ui.detail_tabs.setEnabled(row is not None)
+        if row is None:
+            ui.name_label.setText(self.tr("Select a merchant to see its details."))
+            for label in (ui.trading_names_label, ui.registration_label, ui.country_label,
+                          ui.added_label):
+                label.clear()
+            return
+        ui.name_label.setText(f"<b>{_escape(row.legal_name)}</b>")
+        ui.trading_names_label.setText(", ".join(row.trading_names) or "—")
+        ui.registration_label.setText(row.registration_number or "—")
+        ui.country_label.setText(row.country or "—")
+        ui.added_label.setText(QLocale().toString(row.created_at.date(),
+                                                  QLocale.FormatType.LongFormat))
+        db, merchant_id = self.context.db, row.id
+        (Op(self, lambda: fetch_audits(db, merchant_id), tasks=self.context.tasks)
+         .success(lambda audits: self._on_audits_loaded(merchant_id, audits))
+         .run())
+
+    def _on_audits_loaded(self, merchant_id: str, audits: list[AuditRow]) -> None:
+        current = self.selected_merchant()
+        if current is not None and current.id == merchant_id:
+            self.audits_model.set_rows(audits)
+
+    def selected_merchant(self) -> MerchantRow | None:
+        """The merchant selected in the list, if any."""
+        indexes = self.ui.merchant_table.selectionModel().selectedRows()
+        return indexes[0].data(RowRole) if indexes else None
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
