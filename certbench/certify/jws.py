@@ -1,0 +1,243 @@
+"""Compact JWS (RFC 7515) with ES256 only, over ``cryptography``; no JOSE library.
+
+Seals, trust files and registry heads are signed the same way: the header and the
+payload are RFC 8785 canonical JSON, the signature is the raw ``r || s`` pair of
+ECDSA P-256 over SHA-256 (64 bytes), and every segment is base64url without
+padding. :func:`parse_compact` is strict: anything a careful signer would not
+have produced is a :class:`~certbench.errors.MalformedError`, so two different
+strings can never carry the same signed content.
+
+It also holds :func:`loads_strict`, the JSON reader every certify input goes
+through (duplicate keys, NaN, floats and runaway nesting are refused).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
+
+from certbench.canonical import canonical_bytes
+from certbench.errors import MalformedError, SigningError
+
+__all__ = [
+    "ALG",
+    "ParsedJws",
+    "b64url_decode",
+    "b64url_encode",
+    "der_to_raw",
+    "loads_strict",
+    "parse_compact",
+    "raw_to_der",
+    "sign_compact",
+    "verify_jws",
+]
+
+ALG = "ES256"
+_COORD = 32
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+_MAX_DEPTH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedJws:
+    """A compact JWS split into its parts; nothing in it is verified yet."""
+
+    header: Mapping[str, object]
+    payload: bytes
+    """The decoded payload: canonical JSON bytes (the seal hash is over these)."""
+    signature: bytes
+    """Raw ``r || s``, 64 bytes."""
+    signing_input: bytes
+    """``BASE64URL(header) || '.' || BASE64URL(payload)`` as signed."""
+
+    @property
+    def kid(self) -> str:
+        """The key id the header names."""
+        return str(self.header["kid"])
+
+
+def b64url_encode(data: bytes) -> str:
+    """Base64url without padding (RFC 7515 §2)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    """Strict inverse of :func:`b64url_encode`; padding, other alphabets and
+    non-canonical trailing bits are :class:`MalformedError`."""
+    if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise MalformedError("not base64url without padding")
+    try:
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise MalformedError("not base64url without padding") from exc
+    if b64url_encode(data) != text:
+        raise MalformedError("non-canonical base64url (stray trailing bits)")
+    return data
+
+
+def der_to_raw(der: bytes) -> bytes:
+    """A DER ECDSA signature as the 64-byte ``r || s`` JWS form."""
+    r, s = decode_dss_signature(der)
+    return r.to_bytes(_COORD, "big") + s.to_bytes(_COORD, "big")
+
+
+def raw_to_der(raw: bytes) -> bytes:
+    """A 64-byte ``r || s`` signature as DER; other lengths are :class:`MalformedError`."""
+    if len(raw) != 2 * _COORD:
+        raise MalformedError(f"ES256 signature must be 64 bytes, not {len(raw)}")
+    r = int.from_bytes(raw[:_COORD], "big")
+    s = int.from_bytes(raw[_COORD:], "big")
+    return encode_dss_signature(r, s)
+
+
+def _reject_constant(name: str) -> object:
+    raise MalformedError(f"JSON constant {name} is not allowed")
+
+
+def _reject_float(text: str) -> object:
+    raise MalformedError(f"JSON number {text[:20]} is not an integer (floats are not allowed)")
+
+
+def _unique_pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise MalformedError(f"duplicate JSON key {key[:40]!r}")
+        out[key] = value
+    return out
+
+
+def _depth_ok(value: object, limit: int) -> bool:
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return False
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return True
+
+
+def loads_strict(data: bytes | str, *, what: str = "JSON", max_depth: int = _MAX_DEPTH) -> object:
+    """Parse JSON refusing duplicate keys, NaN/Infinity, floats, bad UTF-8 and deep nesting.
+
+    :raises MalformedError: for anything but plain, well-formed JSON.
+    """
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        value = json.loads(
+            text,
+            object_pairs_hook=_unique_pairs,
+            parse_constant=_reject_constant,
+            parse_float=_reject_float,
+        )
+    except MalformedError as exc:
+        raise MalformedError(f"{what}: {exc.message}") from exc
+    except RecursionError as exc:
+        raise MalformedError(f"{what}: nested too deeply") from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise MalformedError(f"{what}: not valid UTF-8 JSON ({str(exc)[:80]})") from exc
+    if not _depth_ok(value, max_depth):
+        raise MalformedError(f"{what}: nested more than {max_depth} levels")
+    return value
+
+
+def _canonical_or_none(value: object) -> bytes | None:
+    try:
+        return canonical_bytes(value)
+    except (TypeError, ValueError, UnicodeError):
+        return None
+
+
+def sign_compact(payload: bytes, private_key: ec.EllipticCurvePrivateKey, *,
+                 kid: str, typ: str) -> str:
+    """Sign canonical ``payload`` bytes as a compact JWS with header ``{alg, kid, typ}``.
+
+    :raises SigningError: the key is not a P-256 key.
+    """
+    if not isinstance(private_key.curve, ec.SECP256R1):
+        raise SigningError(f"ES256 needs a P-256 key, not {private_key.curve.name}")
+    header = canonical_bytes({"alg": ALG, "kid": kid, "typ": typ})
+    signing_input = f"{b64url_encode(header)}.{b64url_encode(payload)}".encode("ascii")
+    der = private_key.sign(signing_input, ec.ECDSA(hashes.SHA256()))
+    return f"{signing_input.decode('ascii')}.{b64url_encode(der_to_raw(der))}"
+
+
+def _parse_header(segment: str, typ: str) -> dict[str, object]:
+    raw = b64url_decode(segment)
+    header = loads_strict(raw, what="JWS header", max_depth=2)
+    if not isinstance(header, dict):
+        raise MalformedError("JWS header is not a JSON object")
+    if set(header) != {"alg", "kid", "typ"}:
+        raise MalformedError("JWS header must hold exactly alg, kid and typ")
+    if header["alg"] != ALG:
+        raise MalformedError(f"JWS alg must be {ALG}")
+    if header["typ"] != typ:
+        raise MalformedError(f"JWS typ must be {typ}")
+    kid = header["kid"]
+    if not isinstance(kid, str) or not kid or len(kid) > 128:
+        raise MalformedError("JWS kid must be a non-empty string")
+    if _canonical_or_none(header) != raw:
+        raise MalformedError("JWS header is not canonical JSON")
+    return header
+
+
+def parse_compact(text: str, *, typ: str, detached_payload: bytes | None = None) -> ParsedJws:
+    """Split and check a compact JWS; the payload must be canonical JSON.
+
+    With ``detached_payload`` the middle segment must be empty (RFC 7515 appendix F)
+    and the given bytes are the payload.
+
+    :raises MalformedError: anything but three well-formed segments, header
+        ``{"alg":"ES256","kid":...,"typ":typ}``, canonical payload and a 64-byte signature.
+    """
+    if not isinstance(text, str) or not text.isascii():
+        raise MalformedError("a compact JWS is ASCII text")
+    parts = text.split(".")
+    if len(parts) != 3:
+        raise MalformedError("a compact JWS has exactly three segments")
+    header_seg, payload_seg, sig_seg = parts
+    header = _parse_header(header_seg, typ)
+    if detached_payload is None:
+        payload = b64url_decode(payload_seg)
+    elif payload_seg:
+        raise MalformedError("a detached JWS has an empty payload segment")
+    else:
+        payload = detached_payload
+        payload_seg = b64url_encode(payload)
+    value = loads_strict(payload, what="JWS payload")
+    if _canonical_or_none(value) != payload:
+        raise MalformedError("JWS payload is not canonical JSON (RFC 8785)")
+    signature = b64url_decode(sig_seg)
+    if len(signature) != 2 * _COORD:
+        raise MalformedError(f"ES256 signature must be 64 bytes, not {len(signature)}")
+    signing_input = f"{header_seg}.{payload_seg}".encode("ascii")
+    return ParsedJws(header, payload, signature, signing_input)
+
+
+def verify_jws(parsed: ParsedJws, public_key: ec.EllipticCurvePublicKey) -> bool:
+    """Whether ``parsed``'s signature verifies under ``public_key``."""
+    if not isinstance(public_key.curve, ec.SECP256R1):
+        return False
+    r = int.from_bytes(parsed.signature[:_COORD], "big")
+    s = int.from_bytes(parsed.signature[_COORD:], "big")
+    try:
+        public_key.verify(encode_dss_signature(r, s), parsed.signing_input,
+                          ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature:
+        return False
+    return True
