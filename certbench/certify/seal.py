@@ -441,13 +441,21 @@ def write_seal_file(path: Path, seal: Seal, detail: SealDetail | None) -> Path:
 
 
 def read_seal_file(data: bytes) -> SealFile:
-    """Parse a ``.cbseal`` file's bytes.
+    """Parse a ``.cbseal`` file's bytes (RFC 8785 canonical JSON, one optional final newline).
 
     :raises MalformedError: not a v1 seal file of the agreed shape.
     """
     document = loads_strict(data, what="seal file")
     if not isinstance(document, dict) or document.get("format") != SEAL_FORMAT:
         raise MalformedError("not a certbench seal file")
+    # Exactly one spelling per content: canonical JSON, optionally one final newline.
+    body = data[:-1] if data.endswith(b"\n") else data
+    try:
+        canonical = canonical_bytes(document)
+    except (TypeError, ValueError, UnicodeError) as exc:
+        raise MalformedError("seal file: cannot be canonicalised") from exc
+    if body != canonical:
+        raise MalformedError("seal file is not in canonical JSON form (RFC 8785)")
     keys: Sequence[str] = ("format", "version", "jws", "seal_hash", "payload", "detail")
     if set(document) - set(keys) or document.get("version") != 1:
         raise MalformedError("seal file: unsupported version or unknown members")
