@@ -148,10 +148,11 @@ def append_event(session: Session, audit_id: str, *, actor: str, action: str,
                  at: datetime | None = None) -> JournalEvent:
     """Append an event to the audit's journal (flushed, committed with the session).
 
-    On PostgreSQL the audit row is locked (``SELECT ... FOR UPDATE``) until the
-    transaction ends, so concurrent appends to one audit queue up instead of
-    racing for the same ``seq``; SQLite serialises writers itself. The unique
-    (audit, seq) constraint backs both.
+    The audit row is locked until the transaction ends (``SELECT ... FOR UPDATE``
+    on PostgreSQL; on SQLite a no-op write that takes the database write lock)
+    before the last ``seq`` is read, so concurrent appends to one audit queue up
+    instead of racing for the same ``seq``. The unique (audit, seq) constraint
+    backs this up. The audit's ``version`` is not touched.
 
     Values in ``changes`` may be JSON values, Decimals, enums, dates or aware
     datetimes; floats are refused.
@@ -159,9 +160,7 @@ def append_event(session: Session, audit_id: str, *, actor: str, action: str,
     :raises NotFoundError: there is no such audit.
     :raises JournalError: ``at`` is naive or a value cannot be journalled.
     """
-    locked = session.execute(
-        sa.select(Audit.id).where(Audit.id == audit_id).with_for_update()).scalar()
-    if locked is None:
+    if not _lock_audit(session, audit_id):
         raise NotFoundError(f"no audit {audit_id}", audit_id=audit_id)
     when = at or datetime.now(UTC)
     if when.tzinfo is None:
@@ -179,6 +178,18 @@ def append_event(session: Session, audit_id: str, *, actor: str, action: str,
     session.add(event)
     session.flush()
     return event
+
+
+def _lock_audit(session: Session, audit_id: str) -> bool:
+    session.flush()
+    if session.get_bind().dialect.name == "sqlite":
+        table = sa.table("audits", sa.column("id"))
+        result = session.execute(sa.update(table).where(table.c.id == audit_id)
+                                 .values(id=table.c.id))
+        return bool(getattr(result, "rowcount", 0))
+    found = session.execute(
+        sa.select(Audit.id).where(Audit.id == audit_id).with_for_update()).scalar()
+    return found is not None
 
 
 def history(session: Session, audit_id: str) -> list[JournalRow]:

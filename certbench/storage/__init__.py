@@ -8,6 +8,8 @@ import from here::
 
 from __future__ import annotations
 
+# sync_models: the field-package tables join Base.metadata wherever the schema is used.
+from certbench.storage import sync_models  # noqa: F401
 from certbench.storage.engine import Database, default_url, make_engine, open_database, resolve_url
 from certbench.storage.models import (
     Audit,

@@ -10,6 +10,12 @@ schema to the newest Alembic revision and returns a :class:`Database`::
         s.add(Merchant(legal_name="Example Ltd"))
 
 Sessions are not thread-safe: use one ``db.session()`` per task or thread.
+
+On SQLite (pysqlite's default transaction handling) reads take no lock and a
+transaction starts at its first write, so concurrent writers (threads or
+processes) queue for up to :data:`SQLITE_BUSY_TIMEOUT_MS` and readers never wait.
+The price is that two reads in one session may see different commits; the
+``version`` columns still refuse any update based on a stale read.
 """
 
 from __future__ import annotations
@@ -188,12 +194,15 @@ def _first_line(exc: BaseException | None) -> str:
 def open_database(url: str, *, upgrade: bool = True) -> Database:
     """Open (creating if needed) the database at ``url`` and bring its schema to head.
 
+    ``url`` is a SQLAlchemy URL or a plain SQLite file path (see :func:`resolve_url`).
+
     An empty database gets the whole schema; an older one is upgraded. With
     ``upgrade=False`` a database that is not at head is refused.
 
     :raises StorageError: the database cannot be reached, is newer than this
         certbench, is not a certbench database, or needs an upgrade that was not allowed.
     """
+    url = resolve_url(url)
     engine = make_engine(url)
     try:
         migrate.bring_to_head(engine, upgrade=upgrade)
