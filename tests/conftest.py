@@ -52,3 +52,17 @@ def pg_admin_url() -> Iterator[str]:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI needs PostgreSQL: {exc}")
         pytest.skip(str(exc))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path,
+           tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A fresh database at the newest schema, once on SQLite and once on PostgreSQL.
+
+    Copied from a template migrated once per session (see tests/support/dbfixtures.py);
+    open it with ``certbench.storage.open_database(db_url)``.
+    """
+    from dbfixtures import migrated_url
+
+    admin = request.getfixturevalue("pg_admin_url") if request.param == "postgresql" else None
+    return migrated_url(request.param, tmp_path, tmp_path_factory.getbasetemp(), admin)
