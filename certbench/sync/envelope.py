@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import os
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -47,6 +48,7 @@ from certbench.sync.codes import PackageCode, package_error
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "MAGIC",
+    "DecryptingReader",
     "EncryptingWriter",
     "EnvelopeHeader",
     "decrypt_stream",
@@ -270,19 +272,7 @@ def decrypt_stream(src: BinaryIO, dst: BinaryIO,
         ends before its final chunk), ``unknown_version`` or ``not_a_package``.
     """
     header = read_header(src)
-    own_id = public_key_id(recipient_private_key.public_key())
-    if header.recipient_key_id != own_id:
-        raise package_error(PackageCode.WRONG_RECIPIENT,
-                            "the package is not addressed to this key "
-                            f"(it is for key {header.recipient_key_id}, this key is {own_id})",
-                            recipient=header.recipient_key_id, key_id=own_id)
-    try:
-        ephemeral = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(),
-                                                                 header.ephemeral_public)
-    except ValueError:
-        raise package_error(PackageCode.DAMAGED,
-                            "the encrypted package header is damaged (bad key point)") from None
-    aead, prefix = _derive(recipient_private_key.exchange(ec.ECDH(), ephemeral), header)
+    aead, prefix = _open_header(header, recipient_private_key)
     sealed_len = header.chunk_size + _TAG_LEN
     total = 0
     index = 0
@@ -306,3 +296,98 @@ def decrypt_stream(src: BinaryIO, dst: BinaryIO,
         index += 1
         if index >= _MAX_CHUNKS:
             raise package_error(PackageCode.DAMAGED, "the encrypted package is too long")
+
+
+class DecryptingReader(io.RawIOBase):
+    """A read-only, seekable view of the plaintext of an encrypted package file.
+
+    Chunks are independent (their nonce is their index), so any position can be
+    decrypted on demand: zipfile reads the package's directory from the end and
+    its entries in place, and no plaintext ever touches the disk. The chunk that
+    sits last in the file is opened as the final chunk, so a file cut at a
+    chunk boundary, or with chunks appended, fails as soon as the end is read.
+    One decrypted chunk is cached: memory stays at about one chunk.
+    """
+
+    def __init__(self, src: BinaryIO, recipient_private_key: ec.EllipticCurvePrivateKey) -> None:
+        super().__init__()
+        src.seek(0)
+        self.header = read_header(src)
+        self._aead, self._prefix = _open_header(self.header, recipient_private_key)
+        self._src = src
+        self._body = src.tell()
+        total = src.seek(0, io.SEEK_END) - self._body
+        sealed = self.header.chunk_size + _TAG_LEN
+        self._chunks = max(1, -(-total // sealed))
+        last = total - (self._chunks - 1) * sealed
+        if last < _TAG_LEN:
+            raise package_error(PackageCode.TRUNCATED,
+                                "the encrypted package is truncated (it ends early)")
+        self._size = (self._chunks - 1) * self.header.chunk_size + last - _TAG_LEN
+        self._pos = 0
+        self._cached: tuple[int, bytes] = (-1, b"")
+
+    @property
+    def size(self) -> int:
+        """Plaintext size in bytes."""
+        return self._size
+
+    def readable(self) -> bool:
+        """Always True."""
+        return True
+
+    def seekable(self) -> bool:
+        """Always True."""
+        return True
+
+    def tell(self) -> int:
+        """The plaintext position."""
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Move within the plaintext."""
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        if base + offset < 0:
+            raise OSError("negative seek position")
+        self._pos = base + offset
+        return self._pos
+
+    def _chunk(self, index: int) -> bytes:
+        if self._cached[0] != index:
+            sealed_len = self.header.chunk_size + _TAG_LEN
+            self._src.seek(self._body + index * sealed_len)
+            sealed = self._src.read(sealed_len)
+            final = index == self._chunks - 1
+            self._cached = (index, _open_chunk(self._aead, self._prefix, index, sealed, final))
+        return self._cached[1]
+
+    def readinto(self, buffer: Any) -> int:
+        """Fill ``buffer`` from the current position; 0 at the end."""
+        view = memoryview(buffer).cast("B")
+        done = 0
+        while done < len(view) and self._pos < self._size:
+            index, offset = divmod(self._pos, self.header.chunk_size)
+            plain = self._chunk(index)
+            n = min(len(view) - done, len(plain) - offset)
+            view[done:done + n] = plain[offset:offset + n]
+            done += n
+            self._pos += n
+        return done
+
+
+def _open_header(header: EnvelopeHeader,
+                 key: ec.EllipticCurvePrivateKey) -> tuple[AESGCM, bytes]:
+    """Check the header names ``key`` and derive the chunk cipher."""
+    own_id = public_key_id(key.public_key())
+    if header.recipient_key_id != own_id:
+        raise package_error(PackageCode.WRONG_RECIPIENT,
+                            "the package is not addressed to this key "
+                            f"(it is for key {header.recipient_key_id}, this key is {own_id})",
+                            recipient=header.recipient_key_id, key_id=own_id)
+    try:
+        ephemeral = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(),
+                                                                 header.ephemeral_public)
+    except ValueError:
+        raise package_error(PackageCode.DAMAGED,
+                            "the encrypted package header is damaged (bad key point)") from None
+    return _derive(key.exchange(ec.ECDH(), ephemeral), header)
