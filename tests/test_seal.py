@@ -1,0 +1,287 @@
+"""Seal v1: payload shape, ES256 compact JWS (strict parsing, interop), .cbseal files."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import sealkit
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from jwcrypto import jwk, jws
+
+from certbench.canonical import canonical_bytes
+from certbench.certify.jws import (
+    b64url_decode,
+    b64url_encode,
+    der_to_raw,
+    loads_strict,
+    parse_compact,
+    raw_to_der,
+    sign_compact,
+    verify_jws,
+)
+from certbench.certify.keys import IssuerKey
+from certbench.certify.seal import (
+    SEAL_TYP,
+    SealDetail,
+    SealPayload,
+    decode_seal,
+    read_seal_file,
+    seal_file_bytes,
+    seal_hash,
+    short_hash,
+    sign_seal,
+    write_seal_file,
+)
+from certbench.errors import MalformedError, SigningError
+
+
+@pytest.fixture(scope="module")
+def key() -> IssuerKey:
+    return sealkit.issuer()
+
+
+@pytest.fixture(scope="module")
+def issued(key: IssuerKey) -> sealkit.Issued:
+    return sealkit.issue(key)
+
+
+def test_payload_matches_the_agreed_shape(issued: sealkit.Issued) -> None:
+    data = issued.seal.payload.to_json()
+    assert set(data) == {"v", "no", "iss", "sub", "sch", "res", "aud", "val"}
+    assert data["v"] == 1
+    assert data["val"] == {"iat": "2026-11-24T10:00:00Z", "nbf": "2026-11-24",
+                           "exp": "2027-11-23"}
+    res = data["res"]
+    assert isinstance(res, dict) and res["grade"] == "A"
+    assert all(isinstance(v, str) for v in res["dom"].values())
+    assert SealPayload.from_json(json.loads(canonical_bytes(data))) == issued.seal.payload
+
+
+def test_seal_hash_is_sha256_of_the_signed_payload_segment(issued: sealkit.Issued) -> None:
+    segment = issued.seal.jws.split(".")[1]
+    assert issued.seal.seal_hash == hashlib.sha256(b64url_decode(segment)).hexdigest()
+    assert seal_hash(issued.seal.payload.canonical()) == issued.seal.seal_hash
+
+
+def test_short_hash_groups_twenty_hex_digits() -> None:
+    assert short_hash("3f2a9c0177be0d4ea1b2" + "0" * 44) == "3F2A-9C01-77BE-0D4E-A1B2"
+
+
+def test_header_is_canonical_es256_with_kid_and_typ(key: IssuerKey,
+                                                    issued: sealkit.Issued) -> None:
+    header = b64url_decode(issued.seal.jws.split(".")[0])
+    assert header == canonical_bytes({"alg": "ES256", "kid": key.kid, "typ": "cbseal+jws"})
+
+
+def test_decode_round_trip_and_signature(key: IssuerKey, issued: sealkit.Issued) -> None:
+    decoded = decode_seal(issued.seal.jws)
+    assert decoded.payload == issued.seal.payload
+    assert decoded.seal_hash == issued.seal.seal_hash
+    assert verify_jws(decoded.jws, key.public_key)
+    assert not verify_jws(decoded.jws, sealkit.issuer().public_key)
+
+
+def test_jwcrypto_verifies_the_seal_with_the_public_key_alone(key: IssuerKey,
+                                                              issued: sealkit.Issued) -> None:
+    pem = key.public_key.public_bytes(serialization.Encoding.PEM,
+                                      serialization.PublicFormat.SubjectPublicKeyInfo)
+    token = jws.JWS()
+    token.deserialize(issued.seal.jws)
+    token.verify(jwk.JWK.from_pem(pem), alg="ES256")
+    assert token.payload == issued.seal.payload.canonical()
+    wrong = jwk.JWK.from_pem(sealkit.issuer().public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    token2 = jws.JWS()
+    token2.deserialize(issued.seal.jws)
+    with pytest.raises(jws.InvalidJWSSignature):
+        token2.verify(wrong, alg="ES256")
+
+
+def test_openssl_verifies_the_raw_signature(key: IssuerKey, issued: sealkit.Issued,
+                                            tmp_path: Path) -> None:
+    header, payload, signature = issued.seal.jws.split(".")
+    (tmp_path / "pub.pem").write_bytes(key.public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    (tmp_path / "msg").write_bytes(f"{header}.{payload}".encode())
+    (tmp_path / "sig.der").write_bytes(raw_to_der(b64url_decode(signature)))
+    ok = subprocess.run(["openssl", "dgst", "-sha256", "-verify", "pub.pem", "-signature",
+                         "sig.der", "msg"], cwd=tmp_path, capture_output=True, text=True)
+    assert ok.returncode == 0 and "Verified OK" in ok.stdout
+    (tmp_path / "msg").write_bytes(f"{header}.{payload}x".encode())
+    bad = subprocess.run(["openssl", "dgst", "-sha256", "-verify", "pub.pem", "-signature",
+                          "sig.der", "msg"], cwd=tmp_path, capture_output=True, text=True)
+    assert bad.returncode != 0
+
+
+def test_der_and_raw_signatures_convert_both_ways(key: IssuerKey) -> None:
+    from cryptography.hazmat.primitives import hashes
+
+    der = key.private_key.sign(b"message", ec.ECDSA(hashes.SHA256()))
+    raw = der_to_raw(der)
+    assert len(raw) == 64 and raw_to_der(raw) == der
+    for size in (0, 63, 65, 128):
+        with pytest.raises(MalformedError):
+            raw_to_der(bytes(size))
+
+
+def test_base64url_is_strict() -> None:
+    assert b64url_encode(b"\xff\xfe") == "__4"
+    assert b64url_decode("__4") == b"\xff\xfe"
+    for bad in ("__4=", "//4", "__5", "a", "ab cd", "é"):
+        with pytest.raises(MalformedError):
+            b64url_decode(bad)
+
+
+def _resign(key: IssuerKey, header: dict[str, object] | bytes, payload: bytes) -> str:
+    """A JWS with an arbitrary header and payload, validly signed."""
+    from cryptography.hazmat.primitives import hashes
+
+    head = header if isinstance(header, bytes) else json.dumps(header).encode()
+    signing_input = f"{b64url_encode(head)}.{b64url_encode(payload)}"
+    der = key.private_key.sign(signing_input.encode(), ec.ECDSA(hashes.SHA256()))
+    return f"{signing_input}.{b64url_encode(der_to_raw(der))}"
+
+
+def test_parse_refuses_every_non_canonical_form(key: IssuerKey, issued: sealkit.Issued) -> None:
+    good = issued.seal.jws
+    h, p, s = good.split(".")
+    payload = issued.seal.payload.canonical()
+    canonical_header = {"alg": "ES256", "kid": key.kid, "typ": SEAL_TYP}
+    bad = [
+        f"{h}.{p}", f"{h}.{p}.{s}.{s}", f"{h}={p}.{s}", f"{h}.{p}.{s}=",
+        f"{h}.{p}.{b64url_encode(b64url_decode(s)[:63])}",
+        f"{h}.{p}.{b64url_encode(b64url_decode(s) + b'0')}",
+        _resign(key, {**canonical_header, "alg": "none"}, payload),
+        _resign(key, {**canonical_header, "alg": "HS256"}, payload),
+        _resign(key, {**canonical_header, "alg": "es256"}, payload),
+        _resign(key, {**canonical_header, "crit": ["x"]}, payload),
+        _resign(key, {**canonical_header, "typ": "JWT"}, payload),
+        _resign(key, {"alg": "ES256", "typ": SEAL_TYP}, payload),
+        _resign(key, json.dumps(canonical_header, indent=1).encode(), payload),
+        _resign(key, canonical_bytes(canonical_header), payload + b" "),
+        _resign(key, canonical_bytes(canonical_header),
+                json.dumps(json.loads(payload), sort_keys=False, indent=None).encode()),
+        _resign(key, canonical_bytes(canonical_header), b"[1, 2]"),
+        good.replace(".", "..", 1),
+        "",
+        "é.é.é",
+    ]
+    for text in bad:
+        with pytest.raises(MalformedError):
+            decode_seal(text)
+
+
+def test_kid_in_header_must_match_payload(key: IssuerKey, issued: sealkit.Issued) -> None:
+    other = sealkit.issuer()
+    forged = sign_compact(issued.seal.payload.canonical(), other.private_key, kid=other.kid,
+                          typ=SEAL_TYP)
+    with pytest.raises(MalformedError, match="kid"):
+        decode_seal(forged)
+
+
+def test_strict_json_reader() -> None:
+    for text in ('{"a":1,"a":2}', '{"a":NaN}', '{"a":Infinity}', '{"a":1.5}', "[" * 100000,
+                 '{"a":' * 50 + "1" + "}" * 50, b"\xff\xfe", "{'a':1}"):
+        with pytest.raises(MalformedError):
+            loads_strict(text)
+    assert loads_strict('{"a":[1,"x",null,true]}') == {"a": [1, "x", None, True]}
+
+
+def _wrong_types() -> list[tuple[str, object]]:
+    out: list[tuple[str, object]] = [("v", 2), ("v", True), ("no", 7), ("no", "")]
+    for path, value in [
+        ("iss.name", 1), ("iss.kid", None), ("sub.cc", "cn"), ("sub.cc", "CHN"),
+        ("sub.web", "https://x"), ("sub.web", [1]), ("sch.hash", "00"), ("sch.ver", []),
+        ("res.score", 92.5), ("res.score", "92.5"), ("res.score", "101.00"),
+        ("res.dom", ["MER"]), ("res.dom", {"MER": 100}), ("res.rh", "X" * 64),
+        ("aud.en", "5"), ("aud.en", -1), ("aud.en", True), ("aud.by", "Li Wei"),
+        ("aud.done", "2026-13-01"), ("aud.er", None),
+        ("val.iat", "2026-11-24T10:00:00"), ("val.iat", "2026-11-24T10:00:00+00:00"),
+        ("val.nbf", "24.11.2026"), ("val.exp", "2026-11-01"), ("val", []),
+        ("sub", None), ("res.extra", "1"),
+    ]:
+        out.append((path, value))
+    return out
+
+
+@pytest.mark.parametrize(("path", "value"), _wrong_types())
+def test_payload_with_a_wrong_member_is_malformed(issued: sealkit.Issued, path: str,
+                                                  value: object) -> None:
+    data = copy.deepcopy(issued.seal.payload.to_json())
+    *parents, last = path.split(".")
+    target = data
+    for part in parents:
+        target = target[part]  # type: ignore[assignment]
+    target[last] = value
+    with pytest.raises(MalformedError):
+        SealPayload.from_json(data)
+
+
+@pytest.mark.parametrize("member", ["v", "no", "iss", "sub", "sch", "res", "aud", "val"])
+def test_payload_missing_a_member_is_malformed(issued: sealkit.Issued, member: str) -> None:
+    data = issued.seal.payload.to_json()
+    del data[member]
+    with pytest.raises(MalformedError):
+        SealPayload.from_json(data)
+
+
+def test_sign_refuses_a_payload_naming_another_key(issued: sealkit.Issued) -> None:
+    with pytest.raises(SigningError):
+        sign_seal(issued.seal.payload, sealkit.issuer())
+
+
+def test_seal_file_round_trip(issued: sealkit.Issued, tmp_path: Path) -> None:
+    path = write_seal_file(tmp_path / "CB-2026-000123.cbseal", issued.seal, sealkit.detail())
+    data = path.read_bytes()
+    assert data == issued.file
+    parsed = read_seal_file(data)
+    assert parsed.jws == issued.seal.jws
+    assert parsed.seal_hash == issued.seal.seal_hash
+    assert parsed.payload == issued.seal.payload.to_json()
+    assert parsed.detail is not None
+    assert parsed.detail.to_json() == sealkit.detail().to_json()
+    assert SealDetail.from_json(parsed.detail.to_json()).scope == sealkit.SCOPE
+    assert read_seal_file(seal_file_bytes(issued.seal, None)).detail is None
+
+
+def test_seal_file_must_be_canonical(issued: sealkit.Issued) -> None:
+    document = json.loads(issued.file)
+    for variant in (json.dumps(document, indent=2).encode(), issued.file + b"\n",
+                    b" " + issued.file, issued.file.replace(b"\n", b"\r\n")):
+        with pytest.raises(MalformedError):
+            read_seal_file(variant)
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d.update(format="other"),
+    lambda d: d.update(version=2),
+    lambda d: d.update(extra=1),
+    lambda d: d.update(jws=5),
+    lambda d: d.update(payload=[]),
+    lambda d: d["detail"].update(ratings={}),
+    lambda d: d["detail"]["ratings"][0].update(value=3),
+    lambda d: d["detail"]["ratings"][0].pop("justification"),
+    lambda d: d["detail"].update(evidence=["xyz"]),
+    lambda d: d["detail"]["scope"].update(business_models=["B2X"]),
+    lambda d: d["detail"]["scope"].update(home_market=5),
+])
+def test_seal_file_with_wrong_members_is_malformed(issued: sealkit.Issued, change: object) -> None:
+    document = json.loads(issued.file)
+    change(document)  # type: ignore[operator]
+    with pytest.raises(MalformedError):
+        read_seal_file(canonical_bytes(document))
+
+
+def test_the_qr_string_is_plain_base64url_ascii(issued: sealkit.Issued) -> None:
+    assert issued.seal.jws.isascii()
+    assert set(issued.seal.jws) <= set(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
+    assert base64.urlsafe_b64decode(issued.seal.jws.split(".")[1] + "==")
+    assert parse_compact(issued.seal.jws, typ=SEAL_TYP).kid == issued.seal.payload.iss.kid
