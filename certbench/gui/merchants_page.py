@@ -130,8 +130,8 @@ class MerchantsPage(QWidget):
         self._show_merchant(None)
 
     def _on_total_changed(self, total: int) -> None:
-        text = self.tr("%n merchant(s)", "", total)
-        self.ui.count_label.setText(text.replace(str(total), QLocale().toString(total), 1))
+        text = self.tr("%1 merchant(s)", "", total)
+        self.ui.count_label.setText(text.replace("%1", QLocale().toString(total)))
 
     def _on_load_failed(self, message: str) -> None:
         self.ui.error_label.setText(self.tr("The list could not be loaded: %1").replace(

@@ -10,6 +10,8 @@ their own :class:`TaskManager`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -95,3 +97,59 @@ def seeded_db(_seeded_template: Path, tmp_path: Path) -> Iterator[Database]:
 def context(seeded_db: Database, settings: Settings, sync_tasks: TaskManager) -> AppContext:
     """An open workbench on the seeded database, with synchronous tasks."""
     return AppContext(db=seeded_db, settings=settings, tasks=sync_tasks, user="")
+
+
+@dataclass(frozen=True)
+class IssuedFiles:
+    """A real issued seal on disk, with the issuer's trust file and the checklist."""
+
+    seal: Path
+    trust: Path
+    form: Path
+    jws: str
+    pdf: Path
+
+
+@pytest.fixture(scope="session")
+def issued_files(tmp_path_factory: pytest.TempPathFactory) -> IssuedFiles:
+    """A seal signed today by a real issuer key, valid for a year, and its signed trust file."""
+    import sealkit
+
+    from certbench.certify.trust import trust_file_bytes
+
+    folder = tmp_path_factory.mktemp("issued")
+    key = sealkit.issuer()
+    today = datetime.now(UTC).date()
+    issued = sealkit.issue(key, iat=datetime.now(UTC) - timedelta(hours=1), nbf=today,
+                           exp=today + timedelta(days=365))
+    seal = folder / "certificate.cbseal"
+    seal.write_bytes(issued.file)
+    trust = folder / "trust.json"
+    trust.write_bytes(trust_file_bytes(sealkit.BODY_NAME, sealkit.BODY_ID,
+                                       (sealkit.trusted(key),), key,
+                                       issued_at=datetime.now(UTC) - timedelta(hours=2)))
+    form = folder / "mini-trust.toml"
+    form.write_text(sealkit.FORM_TOML, encoding="utf-8")
+    pdf = _issue_pdf(key, issued, folder / "certificate.pdf")
+    return IssuedFiles(seal, trust, form, issued.seal.jws, pdf)
+
+
+def _issue_pdf(key, issued, out: Path) -> Path:
+    """Render and sign the certificate PDF for ``issued`` with the real certify API."""
+    from certbench.certify.pdf import CertificateView, issue_certificate_pdf
+
+    p = issued.seal.payload
+    view = CertificateView(
+        number=p.no, body_name=p.iss.name, body_address="1 Example Road, Shanghai",
+        body_id=p.iss.id, merchant_name=p.sub.name, merchant_reg_no=p.sub.reg,
+        merchant_country=p.sub.cc, merchant_address="2 Sample Street, Shanghai",
+        websites=p.sub.web, scheme_title_en=p.sch.title, scheme_title_zh="迷你可信检查表",
+        form_id=p.sch.id, form_version=p.sch.ver, form_hash=p.sch.hash, grade=p.res.grade,
+        score=p.res.score,
+        domain_scores=tuple((d, d, d, score) for d, score in p.res.dom),
+        decision_date=p.aud.done,
+        issue_date=p.val.nbf, valid_from=p.val.nbf, valid_until=p.val.exp,
+        signatory_name="Zhang Min", signatory_title="Certification Manager",
+        seal_hash=issued.seal.seal_hash, seal_hash_short=issued.seal.short_hash,
+        jws=issued.seal.jws, seal_file=issued.file)
+    return issue_certificate_pdf(view, key.private_key, key.certificate, out)

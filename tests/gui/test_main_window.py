@@ -1,0 +1,64 @@
+"""The main window opens on a seeded database and its navigation works."""
+
+from __future__ import annotations
+
+from certbench.gui.main_window import PAGES, MainWindow
+from certbench.gui.merchants_page import MerchantsPage
+from certbench.gui.verify_window import VerifyWindow
+
+
+def test_main_window_opens_on_a_seeded_database(qtbot, context) -> None:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.ui.nav_list.count() == len(PAGES)
+    merchants = window.pages["merchants"]
+    assert isinstance(merchants, MerchantsPage)
+    assert merchants.model.rowCount() == 200
+    assert merchants.ui.count_label.text().replace(",", "").startswith("1500 merchant")
+    assert context.db.url in window.database_label.text()
+    assert "(none)" in window.user_label.text()
+
+
+def test_navigation_switches_pages(qtbot, context) -> None:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show_page(1)
+    assert isinstance(window.ui.page_stack.currentWidget(), VerifyWindow)
+    window.show_page(0)
+    assert window.ui.page_stack.currentWidget() is window.pages["merchants"]
+
+
+def test_edit_menu_has_undo_and_redo_following_the_active_stack(qtbot, context) -> None:
+    from PySide6.QtGui import QUndoCommand, QUndoStack
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    undo, redo = window.ui.menu_edit.actions()[:2]
+    assert not undo.isEnabled()
+    stack = QUndoStack(window)
+    window.undo_group.addStack(stack)
+    window.undo_group.setActiveStack(stack)
+    stack.push(QUndoCommand("rate PAY-02"))
+    assert undo.isEnabled() and "rate PAY-02" in undo.text()
+
+
+def test_set_user_updates_status_bar_and_settings(qtbot, context) -> None:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.set_user("li.wei")
+    assert "li.wei" in window.user_label.text()
+    assert context.settings.current_user == "li.wei"
+
+
+def test_geometry_survives_a_restart(qtbot, context) -> None:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(700, 500)
+    window.close()
+    again = MainWindow(context)
+    qtbot.addWidget(again)
+    assert again.size().width() == 700
