@@ -293,9 +293,8 @@ def _parse(text: str, file: str, expect: tuple[str, str] | None) -> Form:
     parameters = _parameters(p, doc.get("parameters", {}))
     bands, default_cap = _grading(p, doc.get("grading"))
     grades = {b.grade for b in bands}
-    domains = _domains(p, doc.get("domains"), grades)
-    vocab = _Vocab(categories, evidence_kinds, set(methods), set(parameters),
-                   {d.id for d in domains})
+    domains, domain_ids = _domains(p, doc.get("domains"), grades)
+    vocab = _Vocab(categories, evidence_kinds, set(methods), set(parameters), domain_ids)
     criteria = _criteria(p, doc.get("criteria"), vocab)
     raw_criteria = doc.get("criteria")
     used = {c.get("domain") for c in raw_criteria if isinstance(c, dict)} if isinstance(
@@ -516,26 +515,30 @@ def _grade_ref(p: _Problems, raw: object, path: str, grades: Collection[str]) ->
     return grade
 
 
-def _domains(p: _Problems, raw: object, grades: set[str]) -> tuple[Domain, ...]:
+def _domains(p: _Problems, raw: object, grades: set[str]) -> tuple[tuple[Domain, ...], set[str]]:
+    """The valid domains, and every well-formed domain id (so criteria are not blamed)."""
     out: list[Domain] = []
+    ids: set[str] = set()
     for i, entry in enumerate(_list(p, raw, "domains")):
         path = f"domains[{i}]"
-        table = _table(p, entry, path, required=("id", "title", "floor"), optional=("floor_cap",))
-        if table is None:
-            continue
-        domain_id = _string(p, table.get("id"), f"{path}.id", _DOMAIN_ID, "upper-case letters")
-        if domain_id is not None and any(d.id == domain_id for d in out):
+        domain_id = _string(p, entry.get("id") if isinstance(entry, dict) else None,
+                            f"{path}.id", _DOMAIN_ID, "upper-case letters")
+        if domain_id is not None and domain_id in ids:
             p.add(f"{path}.id", f"duplicate domain id {domain_id!r}")
             continue
         if domain_id is not None:
+            ids.add(domain_id)
             path = f"domains.{domain_id}"
+        table = _table(p, entry, path, required=("id", "title", "floor"), optional=("floor_cap",))
+        if table is None:
+            continue
         title = _text(p, table.get("title"), f"{path}.title")
         floor = _percent(p, table.get("floor"), f"{path}.floor")
         cap = (_grade_ref(p, table["floor_cap"], f"{path}.floor_cap", grades)
                if "floor_cap" in table else None)
         if domain_id is not None and title is not None and floor is not None:
             out.append(Domain(id=domain_id, title=title, floor=floor, floor_cap=cap))
-    return tuple(out)
+    return tuple(out), ids
 
 
 # -- validation: criteria -------------------------------------------------------------
@@ -547,17 +550,17 @@ def _criteria(p: _Problems, raw: object, vocab: _Vocab) -> tuple[Criterion, ...]
     names: set[str] = set()
     for i, entry in enumerate(_list(p, raw, "criteria")):
         path = f"criteria[{i}]"
-        table = _table(p, entry, path, required=_CRITERION_REQUIRED, optional=_CRITERION_OPTIONAL)
-        if table is None:
-            continue
-        cid = _string(p, table.get("id"), f"{path}.id", _CRITERION_ID,
-                      "<DOMAIN>-<NN>, e.g. MER-01")
+        cid = _string(p, entry.get("id") if isinstance(entry, dict) else None, f"{path}.id",
+                      _CRITERION_ID, "<DOMAIN>-<NN>, e.g. MER-01")
         if cid is not None and cid in ids:
             p.add(f"{path}.id", f"duplicate criterion id {cid!r}")
             cid = None
         elif cid is not None:
             ids.add(cid)
             path = f"criteria.{cid}"
+        table = _table(p, entry, path, required=_CRITERION_REQUIRED, optional=_CRITERION_OPTIONAL)
+        if table is None:
+            continue
         name = _string(p, table.get("name"), f"{path}.name", _SNAKE, "snake_case")
         if name is not None and name in names:
             p.add(f"{path}.name", f"duplicate criterion name {name!r}")
