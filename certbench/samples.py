@@ -4,10 +4,12 @@ Pure functions, no database and no Qt. A sample is a set of named instants
 (``ordered``, ``paid``, ``shipped``, ``delivered``, ``return_requested``,
 ``refunded``, ``asked``, ``answered``, ``resolved``, ``promised_by`` ...) and
 named amounts. :data:`INTERVALS` names the durations computed from them, and
-:func:`check_sample` holds each duration against the form parameter of the
-same stem: ``first_reply_hours`` limits the ``first_reply`` interval in hours,
-``refund_turnaround_days`` limits ``refund_turnaround`` in days. Parameters the
-form does not define are simply not checked; thresholds never live in code.
+:func:`check_sample` holds each duration against the form parameters that limit
+it. :data:`RULES` ties known parameter names to intervals (``first_reply_hours``
+limits ``first_reply`` on non-real-time channels, ``live_reply_minutes`` on
+real-time ones); any other parameter named ``<interval>_<unit>`` with unit
+``minutes``, ``hours`` or ``days`` limits that interval too. Parameters the form
+does not define are simply not checked: thresholds never live in code.
 
 Two checks need no parameter: ``delivery_promise_kept`` (delivered no later
 than the shop's own ``promised_by``) and ``refund_in_full`` (amount
@@ -25,7 +27,10 @@ from certbench.domain import Form
 
 __all__ = [
     "INTERVALS",
+    "REAL_TIME_CHANNELS",
+    "RULES",
     "Interval",
+    "Rule",
     "SampleCheck",
     "SampleRecord",
     "SampleVerdict",
@@ -35,9 +40,12 @@ __all__ = [
     "hours_between",
     "limits_from_form",
     "parse_sample",
+    "rule_for",
 ]
 
-_SECONDS_PER = {"hours": Decimal(3600), "days": Decimal(86400)}
+_SECONDS_PER = {"minutes": Decimal(60), "hours": Decimal(3600), "days": Decimal(86400)}
+REAL_TIME_CHANNELS = frozenset({"phone", "chat", "live_chat", "im", "video"})
+"""Contact channels where a person answers live; the others are answered later."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +64,33 @@ INTERVALS: tuple[Interval, ...] = (
     Interval("dispatch", ("paid", "ordered"), "shipped"),
     Interval("delivery", ("paid", "ordered"), "delivered"),
     Interval("transit", ("shipped",), "delivered"),
-    Interval("refund_turnaround", ("return_requested",), "refunded"),
-    Interval("return_receipt_to_refund", ("return_received",), "refunded"),
+    Interval("refund_turnaround", ("return_received", "refund_approved"), "refunded"),
+    Interval("return_to_refund", ("return_requested",), "refunded"),
+    Interval("complaint_ack", ("complained",), "acknowledged"),
+    Interval("complaint_resolution", ("complained",), "complaint_closed"),
 )
-"""Every duration certbench computes; parameters ``<name>_hours`` / ``<name>_days`` limit them."""
+"""Every duration certbench computes."""
 
-_ALIASES = {"delivery_promise": "delivery", "reply": "first_reply", "refund": "refund_turnaround"}
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """Which interval a named form parameter limits, in which unit, on which channels."""
+
+    interval: str
+    unit: str
+    real_time: bool | None = None
+    """True: only real-time channels; False: only the others; None: any sample."""
+
+
+RULES: Mapping[str, Rule] = {
+    "first_reply_hours": Rule("first_reply", "hours", real_time=False),
+    "live_reply_minutes": Rule("first_reply", "minutes", real_time=True),
+    "enquiry_resolution_hours": Rule("resolution", "hours"),
+    "refund_turnaround_days": Rule("refund_turnaround", "days"),
+    "complaint_ack_hours": Rule("complaint_ack", "hours"),
+    "complaint_resolution_days": Rule("complaint_resolution", "days"),
+}
+"""Parameters of the standard form that need more than the ``<interval>_<unit>`` naming."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +100,13 @@ class SampleRecord:
     kind: str
     timestamps: Mapping[str, datetime]
     amounts: Mapping[str, Decimal]
+    channel: str = ""
+    """How a contact was made (``email``, ``chat``, ``phone``...); decides real-time rules."""
+
+    @property
+    def real_time(self) -> bool:
+        """Whether the sample's channel answers live."""
+        return self.channel.lower() in REAL_TIME_CHANNELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +140,7 @@ class SampleVerdict:
 
 
 def parse_sample(kind: str, timestamps: Mapping[str, object],
-                 amounts: Mapping[str, object]) -> SampleRecord:
+                 amounts: Mapping[str, object], channel: str = "") -> SampleRecord:
     """Parse the JSON shapes stored in the database into a :class:`SampleRecord`.
 
     :raises ValueError: an instant is not ISO 8601 with a zone, or an amount is not decimal.
@@ -123,7 +159,7 @@ def parse_sample(kind: str, timestamps: Mapping[str, object],
             money[name] = Decimal(str(text))
         except InvalidOperation as exc:
             raise ValueError(f"sample amount {name!r} is not a decimal: {text!r}") from exc
-    return SampleRecord(kind, instants, money)
+    return SampleRecord(kind, instants, money, channel)
 
 
 def hours_between(start: datetime, end: datetime) -> Decimal:
@@ -145,15 +181,20 @@ def durations(sample: SampleRecord) -> dict[str, Decimal]:
     return out
 
 
-def _interval_for(parameter: str) -> tuple[str, str] | None:
-    for unit in _SECONDS_PER:
-        suffix = f"_{unit}"
-        if parameter.endswith(suffix):
-            stem = parameter[: -len(suffix)]
-            stem = _ALIASES.get(stem, stem)
-            if any(i.name == stem for i in INTERVALS):
-                return stem, unit
+def rule_for(parameter: str) -> Rule | None:
+    """The rule for a parameter name, or ``None`` when it limits no interval."""
+    if parameter in RULES:
+        return RULES[parameter]
+    stem, _, unit = parameter.rpartition("_")
+    if unit in _SECONDS_PER and any(i.name == stem for i in INTERVALS):
+        return Rule(stem, unit)
     return None
+
+
+def _involved(sample: SampleRecord, interval_name: str) -> bool:
+    """Whether the sample records any instant of the interval (else the rule is not for it)."""
+    interval = next(i for i in INTERVALS if i.name == interval_name)
+    return any(name in sample.timestamps for name in (*interval.starts, interval.end))
 
 
 def _truncate(value: Decimal) -> Decimal:
@@ -175,21 +216,26 @@ def check_sample(sample: SampleRecord,
 
     A duration passes when it is at most the limit; comparison is exact (hours
     as Decimal), the reported ``measured`` value is truncated to two decimals.
+    A rule whose interval the sample records no instant of is skipped; one whose
+    instants are only partly there is reported with ``passed=None``.
     """
     hours = durations(sample)
     checks: list[SampleCheck] = []
     for name in sorted(parameters):
-        target = _interval_for(name)
+        rule = rule_for(name)
         limit = _limit(parameters[name])
-        if target is None or limit is None:
+        if rule is None or limit is None:
             continue
-        interval, unit = target
-        measured = hours.get(interval)
+        if rule.real_time is not None and rule.real_time != sample.real_time:
+            continue
+        measured = hours.get(rule.interval)
+        if measured is None and not _involved(sample, rule.interval):
+            continue
         if measured is None:
-            checks.append(SampleCheck(name, None, limit, unit, None))
+            checks.append(SampleCheck(name, None, limit, rule.unit, None))
             continue
-        in_unit = measured * _SECONDS_PER["hours"] / _SECONDS_PER[unit]
-        checks.append(SampleCheck(name, _truncate(in_unit), limit, unit, in_unit <= limit))
+        in_unit = measured * _SECONDS_PER["hours"] / _SECONDS_PER[rule.unit]
+        checks.append(SampleCheck(name, _truncate(in_unit), limit, rule.unit, in_unit <= limit))
     checks += _builtin_checks(sample)
     return SampleVerdict(tuple(checks))
 

@@ -17,12 +17,12 @@ from certbench.samples import (
 )
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-LIMITS = {"first_reply_hours": 24, "refund_turnaround_days": Decimal("7"),
-          "delivery_promise_days": 5, "return_window_days": 7, "accepts_cod": True}
+LIMITS = {"first_reply_hours": 24, "live_reply_minutes": 5, "refund_turnaround_days": Decimal("7"),
+          "delivery_days": 5, "return_window_days": 7, "accepts_cod": True}
 
 
-def _contact(reply_after: timedelta) -> SampleRecord:
-    return SampleRecord("contact", {"asked": T0, "answered": T0 + reply_after}, {})
+def _contact(reply_after: timedelta, channel: str = "email") -> SampleRecord:
+    return SampleRecord("contact", {"asked": T0, "answered": T0 + reply_after}, {}, channel)
 
 
 def test_parse_sample_reads_iso_instants_with_zones_and_decimal_amounts() -> None:
@@ -60,7 +60,8 @@ def test_first_reply_within_and_over_the_limit() -> None:
 
 
 def test_refund_turnaround_in_days_and_refund_in_full() -> None:
-    ret = parse_sample("test_return", {"return_requested": "2026-11-02T09:00:00+00:00",
+    ret = parse_sample("test_return", {"return_requested": "2026-11-01T09:00:00+00:00",
+                                       "return_received": "2026-11-02T09:00:00+00:00",
                                        "refunded": "2026-11-10T09:00:00+00:00"},
                        {"paid": "59.90", "refunded": "49.90"})
     verdict = check_sample(ret, LIMITS)
@@ -76,7 +77,7 @@ def test_delivery_against_the_form_and_the_shops_own_promise() -> None:
         "ordered": T0, "paid": T0 + timedelta(minutes=5), "shipped": T0 + timedelta(days=1),
         "delivered": T0 + timedelta(days=4), "promised_by": T0 + timedelta(days=3)}, {})
     by_name = {c.name: c for c in check_sample(purchase, LIMITS).checks}
-    assert by_name["delivery_promise_days"].passed is True
+    assert by_name["delivery_days"].passed is True
     assert by_name["delivery_promise_kept"].passed is False
     assert by_name["delivery_promise_kept"].measured == Decimal("24.00")
 
@@ -99,3 +100,24 @@ def test_hours_between_is_exact_across_zones() -> None:
     start = datetime(2026, 3, 1, 8, 0, tzinfo=timezone(timedelta(hours=8)))
     end = datetime(2026, 3, 1, 0, 30, 0, 1, tzinfo=UTC)
     assert hours_between(start, end) == Decimal("0.5") + Decimal("0.000001") / 3600
+
+
+def test_real_time_channels_use_the_live_reply_limit() -> None:
+    chat = check_sample(_contact(timedelta(minutes=6), channel="chat"), LIMITS)
+    phone = check_sample(_contact(timedelta(minutes=4), channel="phone"), LIMITS)
+    assert [(c.name, c.measured, c.passed) for c in chat.checks] == [
+        ("live_reply_minutes", Decimal("6.00"), False)]
+    assert phone.passed is True
+    email = check_sample(_contact(timedelta(minutes=6)), LIMITS)
+    assert [c.name for c in email.checks] == ["first_reply_hours"]
+
+
+def test_the_standard_forms_parameters_drive_the_checks() -> None:
+    from certbench.checklists import find_form
+    from certbench.samples import limits_from_form
+
+    limits = limits_from_form(find_form("ecommerce-trust@1.0"))
+    slow_mail = check_sample(_contact(timedelta(hours=30)), limits)
+    names = {c.name for c in slow_mail.checks}
+    assert "first_reply_hours" in names and slow_mail.passed is False
+    assert "live_reply_minutes" not in names
