@@ -46,7 +46,7 @@ def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "verify", help="verify a certificate PDF, seal file or scanned seal (offline)",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("input", metavar="FILE|JWS|-",
+    parser.add_argument("input", metavar="FILE|JWS|-", nargs="?",
                         help="a PDF, a .cbseal file, a compact JWS, or - for standard input")
     parser.add_argument("--trust", type=Path, metavar="FILE",
                         help="the issuer's trust file (default: <data dir>/trust.json)")
@@ -59,6 +59,8 @@ def register(subparsers: Subparsers) -> None:
                         help="language of the summary")
     parser.add_argument("--at", metavar="ISO-TIME",
                         help="check validity at this time instead of now (UTC if no zone)")
+    parser.add_argument("--gui", action="store_true",
+                        help="open the verifier window (needs certbench[gui] and a display)")
     parser.set_defaults(handler=_handle)
 
 
@@ -66,7 +68,11 @@ def _read_input(arg: str) -> bytes | str:
     if arg == "-":
         return sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
     path = Path(arg)
-    if path.is_file():
+    try:
+        is_file = path.is_file()
+    except OSError:  # a pasted JWS is longer than any file name (ENAMETOOLONG)
+        is_file = False
+    if is_file:
         return read_limited(path, limit=MAX_INPUT_BYTES + 1, what="input")
     if arg.count(".") == 2 and len(arg) > 40:
         return arg  # a compact JWS pasted on the command line
@@ -121,7 +127,26 @@ def _load_trust(path: Path | None) -> TrustFile | None:
     return load_trust(default) if default.is_file() else None
 
 
+def _run_gui(args: argparse.Namespace) -> int:
+    from certbench.cli.gui import can_show_windows
+
+    if not can_show_windows():
+        print("certbench verify --gui: no display (set DISPLAY or QT_QPA_PLATFORM)",
+              file=sys.stderr)
+        return 2
+    from certbench.gui.verify_window import main  # lazily: the CLI never loads Qt otherwise
+
+    options = [f"--{name}={value}" for name in ("trust", "registry", "form")
+               if (value := getattr(args, name))]
+    return main([*options, *([args.input] if args.input else [])])
+
+
 def _handle(args: argparse.Namespace) -> int:
+    if args.gui:
+        return _run_gui(args)
+    if args.input is None:
+        print("certbench verify: error: the input (FILE|JWS|-) is required", file=sys.stderr)
+        return 2
     report = run_verify(args)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2, sort_keys=True))

@@ -14,7 +14,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,48 +44,29 @@ class VerifyRequest:
     form: str = ""
 
 
-def _load_side_inputs(request: VerifyRequest) -> tuple[object, object, object]:
-    from certbench.certify.registry import Registry
-    from certbench.certify.trust import load_trust
-    from certbench.checklists import load_form
-
-    trust = load_trust(Path(request.trust)) if request.trust else None
-    registry = Registry.load(Path(request.registry)) if request.registry else None
-    form = load_form(Path(request.form)) if request.form else None
-    return trust, registry, form
-
-
 def run_verification(request: VerifyRequest) -> VerificationReport:
-    """Read the inputs and verify (runs on a worker thread; never touches Qt).
+    """Read the inputs and verify, exactly as ``certbench verify`` does (worker thread; no Qt).
 
-    A trust file, registry or checklist that cannot be read makes the report
-    MALFORMED with a check naming it, as the command line does.
+    An input, trust file, registry or checklist that cannot be read becomes a
+    report with a failed check naming it, never an exception. With no trust
+    file given, the default one in the data folder is used when it exists.
     """
-    from certbench.certify.fileio import read_limited
-    from certbench.certify.verify import failed_input, verify
-    from certbench.errors import CertbenchError
+    from certbench.cli.verify import run_verify
 
-    now = datetime.now(UTC)
-    try:
-        trust, registry, form = _load_side_inputs(request)
-    except CertbenchError as exc:
-        return failed_input("inputs", exc.message, now=now)
-    except OSError as exc:
-        return failed_input("inputs", f"{exc.filename}: {exc.strerror}", now=now)
-    try:
-        data: bytes | str = (request.source.strip() if request.is_text
-                             else read_limited(Path(request.source), what="input"))
-    except CertbenchError as exc:
-        return failed_input("format", exc.message, now=now)
-    except OSError as exc:
-        return failed_input("format", f"{exc.filename}: {exc.strerror}", now=now)
-    return verify(data, trust=trust, registry=registry, form=form,  # type: ignore[arg-type]
-                  now=now)
+    args = argparse.Namespace(
+        input=request.source.strip() if request.is_text else request.source,
+        trust=Path(request.trust) if request.trust else None,
+        registry=Path(request.registry) if request.registry else None,
+        form=request.form or None, at=None)
+    return run_verify(args)
 
 
 # Names the core gives its checks and its outcomes, for display (context "Check").
 CHECK_NAMES = {
-    "inputs": QT_TRANSLATE_NOOP("Check", "Trust file, registry and checklist"),
+    "input": QT_TRANSLATE_NOOP("Check", "Reading the input"),
+    "trust": QT_TRANSLATE_NOOP("Check", "Trust file"),
+    "registry": QT_TRANSLATE_NOOP("Check", "Registry file"),
+    "form": QT_TRANSLATE_NOOP("Check", "Checklist file"),
     "format": QT_TRANSLATE_NOOP("Check", "Format"),
     "pdf_signature": QT_TRANSLATE_NOOP("Check", "PDF signature"),
     "pdf_seal": QT_TRANSLATE_NOOP("Check", "Seal in the PDF"),
@@ -281,6 +261,13 @@ class VerifyWindow(QWidget):
         self.ui.checks_table.resizeRowsToContents()
 
 
+def looks_like_jws(text: str) -> bool:
+    """True for a compact JWS (three base64url segments), as opposed to a file path."""
+    parts = text.strip().split(".")
+    return len(parts) == 3 and len(text) > 40 and all(
+        p.replace("-", "").replace("_", "").isalnum() for p in (parts[0], parts[2]))
+
+
 def _parse(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(prog="certbench verify --gui")
     parser.add_argument("input", nargs="?", help="a certificate PDF or .cbseal file to verify")
@@ -310,7 +297,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             edit.setText(value)
     settings.restore_geometry(window, "verify_window")
     window.show()
-    if args.input:
+    if args.input and looks_like_jws(args.input):
+        window.ui.jws_edit.setPlainText(args.input)
+        window.verify_text(args.input)
+    elif args.input:
         window.verify_file(args.input)
     try:
         return app.exec()

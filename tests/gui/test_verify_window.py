@@ -61,6 +61,15 @@ def test_pasted_qr_text_is_verified(qtbot, settings, sync_tasks, issued_files) -
     assert window.report.kind == "jws"
 
 
+def test_a_trust_file_with_a_broken_signature_is_tampered(issued_files, tmp_path: Path) -> None:
+    document = json.loads(issued_files.trust.read_bytes())
+    document["body"]["name"] = "Someone Else"
+    forged = tmp_path / "trust.json"
+    forged.write_text(json.dumps(document), encoding="utf-8")
+    report = run_verification(VerifyRequest(str(issued_files.seal), trust=str(forged)))
+    assert report.verdict.value == "TAMPERED", report.checks
+
+
 def test_without_a_trust_file_nothing_is_valid(qtbot, settings, sync_tasks, issued_files) -> None:
     window = _window(qtbot, settings, sync_tasks, issued_files)
     window.ui.trust_edit.clear()
@@ -83,7 +92,7 @@ def test_unreadable_trust_file_is_reported_not_raised(issued_files, tmp_path: Pa
     broken.write_text("{not json", encoding="utf-8")
     report = run_verification(VerifyRequest(str(issued_files.seal), trust=str(broken)))
     assert report.verdict.value == "MALFORMED"
-    assert report.checks[0].name == "inputs"
+    assert report.checks[0].name == "trust"
 
 
 def test_missing_input_file_is_malformed(issued_files, tmp_path: Path) -> None:
