@@ -7,6 +7,7 @@ QR code, pdftotext extracts the text, pdfsig checks the PAdES signature.
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import random
@@ -353,9 +354,37 @@ def test_more_websites_shrink_to_fit(view: CertificateView, tmp_path: Path) -> N
     assert all(site in text for site in sites)
 
 
+def long_seal(view: CertificateView, extra: int) -> CertificateView:
+    """The view with a JWS ``extra`` characters longer (its hash and seal file to match)."""
+    import hashlib
+    import json
+
+    head, payload, sig = view.jws.split(".")
+    jws = f"{head}.{payload}{'A' * extra}.{sig}"
+    padded = payload + "A" * extra
+    digest = hashlib.sha256(base64.urlsafe_b64decode(padded + "=" * (-len(padded) % 4)))
+    seal_hash = digest.hexdigest()
+    short = "-".join(seal_hash[i:i + 4] for i in range(0, 20, 4)).upper()
+    return replace(view, jws=jws, seal_hash=seal_hash, seal_hash_short=short,
+                   seal_file=json.dumps({"jws": jws}).encode())
+
+
 def test_seal_too_long_for_the_qr_area_is_refused(view: CertificateView) -> None:
     with pytest.raises(SigningError, match="too long"):
-        render_certificate(replace(view, jws=view.jws + "A" * 2500))
+        render_certificate(long_seal(view, 2500))
+
+
+@pytest.mark.parametrize("change", ["hash", "short", "seal_file", "jws"])
+def test_page_whose_seal_parts_disagree_is_refused(view: CertificateView, change: str) -> None:
+    other = "0" * 64
+    changed = {
+        "hash": replace(view, seal_hash=other),
+        "short": replace(view, seal_hash_short="0000-0000-0000-0000-0000"),
+        "seal_file": replace(view, seal_file=view.seal_file.replace(b'"jws": "ey', b'"jws": "ez')),
+        "jws": replace(view, jws=view.jws.replace(".", "", 1)),
+    }[change]
+    with pytest.raises(SigningError):
+        render_certificate(changed)
 
 
 # -- atomic issue ---------------------------------------------------------------------
@@ -431,3 +460,15 @@ def test_failed_signing_into_a_new_path_creates_nothing(
         issue_certificate_pdf(view, FailingKey(key), cert,  # type: ignore[arg-type]
                               tmp_path / "new.pdf")
     assert os.listdir(tmp_path) == []
+
+
+def test_qr_uses_the_template_error_correction_and_falls_back_only_when_needed(
+        view: CertificateView) -> None:
+    from certbench.certify.pdf_layout import plan_qr
+
+    short = plan_qr(view.jws[:900], 206, "M", 2, 1.44)
+    full = plan_qr(view.jws, 206, "M", 2, 1.44)
+    assert short.error_correction == "M"
+    assert full.error_correction == "L"
+    assert full.module >= 1.44
+    assert full.size <= 206

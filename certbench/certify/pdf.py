@@ -19,7 +19,10 @@ reportlab and pyHanko are imported by the functions that use them.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -148,6 +151,7 @@ def render_certificate(view: CertificateView, template_dir: Path | None = None) 
     """
     from reportlab.pdfgen.canvas import Canvas
 
+    _check_seal_agrees(view)
     template = load_template(template_dir or default_template_dir())
     cjk = register_cjk_font(template.cjk_font())
     page = template.section("page")
@@ -167,6 +171,32 @@ def render_certificate(view: CertificateView, template_dir: Path | None = None) 
     with _binary_streams():
         canvas.save()
     return buffer.getvalue()
+
+
+def _check_seal_agrees(view: CertificateView) -> None:
+    """Refuse a page whose printed seal hash, QR and attached seal file disagree.
+
+    The seal hash is SHA-256 of the JWS payload segment (the canonical payload);
+    its short form is the first 20 hex digits; the seal file carries the same JWS.
+    """
+    parts = view.jws.split(".")
+    try:
+        if len(parts) != 3:
+            raise ValueError("not three segments")
+        payload = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
+        seal_file = json.loads(view.seal_file)
+    except (ValueError, TypeError) as exc:
+        raise SigningError(f"the seal is not a compact JWS with a JSON seal file: {exc}",
+                           number=view.number) from exc
+    if hashlib.sha256(payload).hexdigest() != view.seal_hash.lower():
+        raise SigningError("the seal hash is not the hash of the JWS payload",
+                           number=view.number)
+    if view.seal_hash_short.replace("-", "").lower() != view.seal_hash[:20].lower():
+        raise SigningError("the short seal hash is not the start of the seal hash",
+                           number=view.number)
+    if not isinstance(seal_file, dict) or seal_file.get("jws") != view.jws:
+        raise SigningError("the seal file does not carry the JWS of the QR code",
+                           number=view.number)
 
 
 @contextmanager
@@ -452,12 +482,21 @@ def _draw_signature(p: Painter, view: CertificateView) -> None:
     mid = box.x + box.w / 2
     p.label(mid, box.y + 7, s.pair("label"), 6.6, align="center")
     line_y = box.y + s.num("line_y")
+    signed_by = s.pair("signed_by")
+    p.text(mid, line_y - 30, f"{signed_by.en}  {signed_by.zh}", 6.2, color="muted",
+           align="center")
+    body_size = p.fit_size([view.body_name], 8, 5, box.w, bold=True)
+    p.text(mid, line_y - 19, view.body_name, body_size, bold=True, color="primary",
+           align="center")
+    p.text(mid, line_y - 8, view.issue_date.isoformat(), 7, mono=True, color="muted",
+           align="center")
     p.hline(box.x + 4, box.right - 4, line_y, color="text", width=0.7)
     name_size = p.fit_size([view.signatory_name], s.num("name_size"), 6, box.w, bold=True)
     p.text(mid, line_y + 4 + name_size, view.signatory_name, name_size, bold=True,
            align="center")
-    top = p.paragraph(box, line_y + 8 + name_size, view.signatory_title, s.num("title_size"),
-                      color="muted", align="center")
+    top = line_y + 8 + name_size
+    for part in view.signatory_title.split(" / "):  # "Title / 职务" reads best a line each
+        top = p.paragraph(box, top, part, s.num("title_size"), color="muted", align="center")
     radius = s.num("seal_radius")
     if radius:
         _draw_stamp(p, mid, top + 6 + radius, radius, en=s.text("stamp_en"),
