@@ -62,3 +62,24 @@ def test_geometry_survives_a_restart(qtbot, context) -> None:
     again = MainWindow(context)
     qtbot.addWidget(again)
     assert again.size().width() == 700
+
+
+def test_workbench_opens_the_window_on_the_given_database(qtbot, seeded_db, settings,
+                                                          sync_tasks) -> None:
+    from certbench.gui.app import Workbench
+
+    url = str(seeded_db.engine.url)
+    workbench = Workbench(settings, sync_tasks, url=url)
+    assert workbench.start()
+    qtbot.addWidget(workbench.window)
+    assert workbench.window.isVisible()
+    assert workbench.window.pages["merchants"].model.rowCount() == 200
+    workbench.window.context.db.dispose()
+
+
+def test_workbench_gives_up_when_first_run_is_cancelled(settings, sync_tasks, monkeypatch) -> None:
+    from certbench.gui.app import Workbench
+    from certbench.gui.first_run_dialog import FirstRunDialog
+
+    monkeypatch.setattr(FirstRunDialog, "ask", classmethod(lambda cls, *a: None))
+    assert not Workbench(settings, sync_tasks).start()
