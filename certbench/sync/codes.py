@@ -47,6 +47,7 @@ class PackageCode(enum.StrEnum):
     BAD_MANIFEST = "bad_manifest"
     BAD_SIGNATURE = "bad_signature"
     UNKNOWN_SENDER = "unknown_sender"
+    UNKNOWN_DEVICE = "unknown_device"
     SENDER_NOT_ALLOWED = "sender_not_allowed"
     UNKNOWN_FORM = "unknown_form"
     CANCELLED = "cancelled"
