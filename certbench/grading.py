@@ -381,7 +381,7 @@ def _rating_from_json(item: object, path: str) -> Rating:
     for key in ("criterion", "value", "justification"):
         value = item.get(key, "" if key == "justification" else None)
         if not isinstance(value, str):
-            problem = "is missing" if value is None else "must be a string"
+            problem = "must be a string" if key in item else "is missing"
             raise GradingError(f"{path}.{key}: {problem}", path=f"{path}.{key}")
         if key != "justification" and not value.strip():
             raise GradingError(f"{path}.{key}: must not be empty", path=f"{path}.{key}")
@@ -466,7 +466,7 @@ def read_scope_file(path: Path) -> Scope:
 
 
 def _read_csv(text: str, file: str) -> list[Rating]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     out: list[Rating] = []
     lines: dict[str, int] = {}
