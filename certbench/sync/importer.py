@@ -19,6 +19,7 @@ same package. Importing a package twice changes nothing the second time.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,6 +58,15 @@ class ImportResult:
     evidence_bytes: int = 0
 
 
+@functools.lru_cache(maxsize=64)
+def _local_form_hash(form_id: str, version: str) -> str | None:
+    """The hash of the installed form (published forms never change, so it is cached)."""
+    try:
+        return checklists.form_hash(checklists.find_form(f"{form_id}@{version}"))
+    except FormError:
+        return None
+
+
 def _check_forms(manifest: Manifest) -> None:
     listed = {(f["id"], f["version"]): f["hash"] for f in manifest.forms}
     for record in manifest.records:
@@ -66,11 +76,7 @@ def _check_forms(manifest: Manifest) -> None:
                 raise package_error(PackageCode.BAD_MANIFEST,
                                     f"audit {record.id} pins a form the manifest does not list")
     for (form_id, version), form_hash in listed.items():
-        try:
-            local = checklists.form_hash(checklists.find_form(f"{form_id}@{version}"))
-        except FormError:
-            local = None
-        if local != form_hash:
+        if _local_form_hash(form_id, version) != form_hash:
             raise package_error(PackageCode.UNKNOWN_FORM,
                                 f"form {form_id} {version} is not installed here with the hash "
                                 "the package pins", form=f"{form_id}@{version}")
