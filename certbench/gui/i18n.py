@@ -23,6 +23,7 @@ from certbench import assets
 __all__ = [
     "LANGUAGES",
     "build",
+    "extract",
     "install_translators",
     "main",
     "qm_path",
@@ -86,13 +87,18 @@ def _sources() -> list[Path]:
     return [*python, *sorted(assets.ui_dir().glob("*.ui"))]
 
 
+def extract(target: Path, lang: str) -> None:
+    """Merge every translatable string of the GUI into the ``.ts`` file ``target``."""
+    sources = [str(p) for p in _sources()]
+    subprocess.run([_tool("pyside6-lupdate"), "-silent", "-no-obsolete", "-locations", "none",
+                    "-source-language", "en", "-target-language", lang,
+                    *sources, "-ts", str(target)], check=True)
+
+
 def update() -> None:
     """Merge every translatable string of the GUI into each ``.ts`` (obsolete ones dropped)."""
-    sources = [str(p) for p in _sources()]
     for lang in _translated_languages():
-        subprocess.run([_tool("pyside6-lupdate"), "-silent", "-no-obsolete", "-locations", "none",
-                        "-source-language", "en", "-target-language", lang,
-                        *sources, "-ts", str(ts_path(lang))], check=True)
+        extract(ts_path(lang), lang)
 
 
 def install_translators(app: QCoreApplication, lang: str) -> list[QTranslator]:

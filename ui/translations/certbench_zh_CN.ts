@@ -1,0 +1,624 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>Check</name>
+    <message>
+        <source>Reading the input</source>
+        <translation>读取输入</translation>
+    </message>
+    <message>
+        <source>Trust file</source>
+        <translation>信任文件</translation>
+    </message>
+    <message>
+        <source>Registry file</source>
+        <translation>登记册文件</translation>
+    </message>
+    <message>
+        <source>Checklist file</source>
+        <translation>检查表文件</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>PDF signature</source>
+        <translation>PDF 签名</translation>
+    </message>
+    <message>
+        <source>Seal in the PDF</source>
+        <translation>PDF 中的印章</translation>
+    </message>
+    <message>
+        <source>PDF signer</source>
+        <translation>PDF 签署者</translation>
+    </message>
+    <message>
+        <source>Integrity</source>
+        <translation>完整性</translation>
+    </message>
+    <message>
+        <source>Seal signature</source>
+        <translation>印章签名</translation>
+    </message>
+    <message>
+        <source>Issuer key</source>
+        <translation>签发者密钥</translation>
+    </message>
+    <message>
+        <source>Seal file details</source>
+        <translation>印章文件明细</translation>
+    </message>
+    <message>
+        <source>Grade recomputation</source>
+        <translation>等级复算</translation>
+    </message>
+    <message>
+        <source>Registry status</source>
+        <translation>登记状态</translation>
+    </message>
+    <message>
+        <source>Validity dates</source>
+        <translation>有效日期</translation>
+    </message>
+    <message>
+        <source>Passed</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>未通过</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>跳过</translation>
+    </message>
+</context>
+<context>
+    <name>Column</name>
+    <message>
+        <source>Legal name</source>
+        <translation>法定名称</translation>
+    </message>
+    <message>
+        <source>Trading names</source>
+        <translation>经营名称</translation>
+    </message>
+    <message>
+        <source>Registration no.</source>
+        <translation>注册号</translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation>国家/地区</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>添加日期</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Checklist</source>
+        <translation>检查表</translation>
+    </message>
+    <message>
+        <source>Assessors</source>
+        <translation>评审员</translation>
+    </message>
+    <message>
+        <source>Reviewer</source>
+        <translation>复核人</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>开始日期</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>完成日期</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Enter the certification body&apos;s name.</source>
+        <translation>请输入认证机构名称。</translation>
+    </message>
+    <message>
+        <source>The login may use lower-case letters, digits, dots, hyphens and underscores (2 to 64).</source>
+        <translation>登录名只能使用小写字母、数字、点、连字符和下划线（2 至 64 个字符）。</translation>
+    </message>
+    <message>
+        <source>Enter the administrator&apos;s full name.</source>
+        <translation>请输入管理员的姓名。</translation>
+    </message>
+    <message>
+        <source>The passphrase needs at least %1 characters.</source>
+        <translation>口令至少需要 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>两次输入的口令不一致。</translation>
+    </message>
+    <message>
+        <source>Creating the database and the keys…</source>
+        <translation>正在创建数据库和密钥…</translation>
+    </message>
+    <message>
+        <source>Welcome to certbench</source>
+        <translation>欢迎使用 certbench</translation>
+    </message>
+    <message>
+        <source>There is no certbench database on this computer yet. Create one for your certification body, or use a database that already exists (for example your office&apos;s shared server).</source>
+        <translation>本机尚无 certbench 数据库。您可以为本认证机构新建一个，或使用已有的数据库（例如机构的共享服务器）。</translation>
+    </message>
+    <message>
+        <source>&amp;Create a certification body</source>
+        <translation>新建认证机构(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Certification body and first administrator</source>
+        <translation>认证机构及首位管理员</translation>
+    </message>
+    <message>
+        <source>Body &amp;name:</source>
+        <translation>机构名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Administrator &amp;login:</source>
+        <translation>管理员登录名(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>e.g. zhang.min</source>
+        <translation>例如 zhang.min</translation>
+    </message>
+    <message>
+        <source>Full na&amp;me:</source>
+        <translation>姓名(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>&amp;Passphrase:</source>
+        <translation>口令(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat passphrase:</source>
+        <translation>再次输入口令(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>The passphrase protects the administrator&apos;s personal key and the body&apos;s certificate signing key. It cannot be recovered.</source>
+        <translation>该口令用于保护管理员的个人密钥和本机构的证书签名密钥，遗失后无法找回。</translation>
+    </message>
+    <message>
+        <source>&amp;Use an existing database…</source>
+        <translation>使用已有数据库(&amp;U)…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Merchants</source>
+        <translation>商户</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Database: %1</source>
+        <translation>数据库：%1</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（未选择）</translation>
+    </message>
+    <message>
+        <source>User: %1</source>
+        <translation>用户：%1</translation>
+    </message>
+    <message>
+        <source>certbench %1
+
+Audit online merchants against a certification checklist, grade them, and issue signed certificates anyone can verify offline.</source>
+        <translation>certbench %1
+
+依据认证检查表评审网络商户、评定等级，并签发任何人均可离线验证的签名证书。</translation>
+    </message>
+    <message>
+        <source>About certbench</source>
+        <translation>关于 certbench</translation>
+    </message>
+    <message>
+        <source>certbench</source>
+        <translation>certbench</translation>
+    </message>
+    <message>
+        <source>Sections</source>
+        <translation>功能区</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Switch &amp;User…</source>
+        <translation>切换用户(&amp;U)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Q</source>
+        <translation>Ctrl+Q</translation>
+    </message>
+    <message>
+        <source>&amp;Verify a Certificate in a New Window…</source>
+        <translation>在新窗口中验证证书(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;About certbench</source>
+        <translation>关于 certbench(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>MerchantsPage</name>
+    <message numerus="yes">
+        <source>%1 merchant(s)</source>
+        <translation>
+            <numerusform>共 %1 家商户</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The list could not be loaded: %1</source>
+        <translation>无法加载列表：%1</translation>
+    </message>
+    <message>
+        <source>Select a merchant to see its details.</source>
+        <translation>请选择一家商户以查看详情。</translation>
+    </message>
+    <message>
+        <source>Search by name, trading name or registration number</source>
+        <translation>按名称、经营名称或注册号搜索</translation>
+    </message>
+    <message>
+        <source>Trading names:</source>
+        <translation>经营名称：</translation>
+    </message>
+    <message>
+        <source>Registration number:</source>
+        <translation>注册号：</translation>
+    </message>
+    <message>
+        <source>Country:</source>
+        <translation>国家/地区：</translation>
+    </message>
+    <message>
+        <source>Added:</source>
+        <translation>添加日期：</translation>
+    </message>
+    <message>
+        <source>Audits</source>
+        <translation>评审</translation>
+    </message>
+</context>
+<context>
+    <name>Op</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Test the connection before saving a new database.</source>
+        <translation>保存新的数据库之前，请先测试连接。</translation>
+    </message>
+    <message>
+        <source>Database file</source>
+        <translation>数据库文件</translation>
+    </message>
+    <message>
+        <source>SQLite databases (*.sqlite3 *.db)</source>
+        <translation>SQLite 数据库 (*.sqlite3 *.db)</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Connected to %1.</source>
+        <translation>已连接到 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot connect: %1</source>
+        <translation>无法连接：%1</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>A new language takes effect the next time certbench starts.</source>
+        <translation>新的语言将在下次启动 certbench 时生效。</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>A &amp;file on this computer (SQLite)</source>
+        <translation>本机文件（SQLite）(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Path of the database file</source>
+        <translation>数据库文件路径</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>A shared &amp;PostgreSQL server</source>
+        <translation>共享的 PostgreSQL 服务器(&amp;P)</translation>
+    </message>
+    <message>
+        <source>postgresql://user:password@host:5432/certbench</source>
+        <translation>postgresql://用户名:密码@主机:5432/certbench</translation>
+    </message>
+    <message>
+        <source>&amp;Test Connection</source>
+        <translation>测试连接(&amp;T)</translation>
+    </message>
+</context>
+<context>
+    <name>SwitchUserDialog</name>
+    <message>
+        <source>No user with a personal key exists yet.</source>
+        <translation>尚无持有个人密钥的用户。</translation>
+    </message>
+    <message>
+        <source>Checking the passphrase…</source>
+        <translation>正在核对口令…</translation>
+    </message>
+    <message>
+        <source>Wrong passphrase.</source>
+        <translation>口令错误。</translation>
+    </message>
+    <message>
+        <source>Switch User</source>
+        <translation>切换用户</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>用户(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Passphrase:</source>
+        <translation>口令(&amp;P)：</translation>
+    </message>
+</context>
+<context>
+    <name>Verdict</name>
+    <message>
+        <source>VALID</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>TAMPERED</source>
+        <translation>已被篡改</translation>
+    </message>
+    <message>
+        <source>UNKNOWN ISSUER</source>
+        <translation>签发者未知</translation>
+    </message>
+    <message>
+        <source>NOT YET VALID</source>
+        <translation>尚未生效</translation>
+    </message>
+    <message>
+        <source>EXPIRED</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>SUSPENDED</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>REVOKED</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <source>MALFORMED</source>
+        <translation>格式错误</translation>
+    </message>
+</context>
+<context>
+    <name>VerifyWindow</name>
+    <message>
+        <source>Trust files (*.json);;All files (*)</source>
+        <translation>信任文件 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Registries (*.json);;All files (*)</source>
+        <translation>登记册 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Checklists (*.toml);;All files (*)</source>
+        <translation>检查表 (*.toml);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <source>Open a certificate</source>
+        <translation>打开证书</translation>
+    </message>
+    <message>
+        <source>Certificates and seals (*.pdf *.cbseal);;All files (*)</source>
+        <translation>证书和印章 (*.pdf *.cbseal);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>文件：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Pasted seal text (%n character(s))</source>
+        <translation>
+            <numerusform>粘贴的印章文本（%n 个字符）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在核验…</translation>
+    </message>
+    <message>
+        <source>Verify a certificate</source>
+        <translation>验证证书</translation>
+    </message>
+    <message>
+        <source>Drop a certificate PDF or a .cbseal file here, open one, or paste the text read from the certificate&apos;s QR code. Nothing is sent anywhere: the check runs on this computer.</source>
+        <translation>将证书 PDF 或 .cbseal 文件拖放到此处，或打开文件，或粘贴从证书二维码读取的文本。核验完全在本机进行，不会发送任何数据。</translation>
+    </message>
+    <message>
+        <source>Paste the QR code text (compact JWS) here</source>
+        <translation>在此粘贴二维码文本（紧凑 JWS）</translation>
+    </message>
+    <message>
+        <source>&amp;Open File…</source>
+        <translation>打开文件(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Verify &amp;Text</source>
+        <translation>验证文本(&amp;T)</translation>
+    </message>
+    <message>
+        <source>What to check against</source>
+        <translation>核验依据</translation>
+    </message>
+    <message>
+        <source>Trust file:</source>
+        <translation>信任文件：</translation>
+    </message>
+    <message>
+        <source>The issuer&apos;s published trust file (.json)</source>
+        <translation>签发机构公布的信任文件（.json）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Registry:</source>
+        <translation>登记册：</translation>
+    </message>
+    <message>
+        <source>Optional: the issuer&apos;s registry file, for suspension and revocation</source>
+        <translation>可选：签发机构的登记册文件，用于核查暂停和撤销</translation>
+    </message>
+    <message>
+        <source>Checklist:</source>
+        <translation>检查表：</translation>
+    </message>
+    <message>
+        <source>Optional: the checklist (.toml), to recompute the grade</source>
+        <translation>可选：检查表（.toml），用于复算等级</translation>
+    </message>
+    <message>
+        <source>Nothing verified yet.</source>
+        <translation>尚未核验任何证书。</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+</context>
+<context>
+    <name>Workbench</name>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>The new language takes effect when certbench starts again.</source>
+        <translation>新的语言将在 certbench 重新启动后生效。</translation>
+    </message>
+</context>
+<context>
+    <name>show_exception</name>
+    <message>
+        <source>certbench</source>
+        <translation>certbench</translation>
+    </message>
+    <message>
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <source>Something went wrong that certbench did not expect. The details below help the developers fix it.</source>
+        <translation>certbench 遇到了意外错误。以下详细信息可帮助开发人员修复问题。</translation>
+    </message>
+</context>
+</TS>
