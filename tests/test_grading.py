@@ -447,3 +447,34 @@ def test_scope_file_plain_or_wrapped(tmp_path: Path) -> None:
         read_scope_file(path)
     with pytest.raises(GradingError, match="cannot read"):
         read_scope_file(tmp_path / "missing.json")
+
+
+# The worked examples of forms/README.md §2.2 (domestic B2C scope, everything else fully).
+README_EXAMPLES = [
+    ({}, frozenset(), "100.00", None, "A", True),
+    ({"MER-04": "not_met"}, frozenset(), "97.88", ("MER", "75.00"), "C", True),
+    ({"MER-04": "partially"}, frozenset(), "98.59", ("MER", "83.33"), "A", True),
+    ({"PRIV-03": "not_met"}, frozenset(), "98.59", ("PRIV", "81.81"), "C", True),
+    ({"PAY-04": "not_met"}, frozenset(), "97.88", ("PAY", "75.00"), "A", True),
+    ({"PAY-04": "not_met", "PAY-05": "not_met"}, frozenset(), "97.18", ("PAY", "66.66"), "C",
+     True),
+    ({"ASR-03": "not_met", "ASR-04": "not_met"}, frozenset(), "96.47", ("ASR", "68.75"), "C",
+     True),
+    ({"PQA-05": "largely"}, frozenset({"toys"}), "99.29", ("PQA", "94.11"), "A", False),
+    ({"PQA-05": "largely"}, frozenset({"apparel"}), "99.29", ("PQA", "94.11"), "A", True),
+]
+
+
+@pytest.mark.parametrize(("changes", "categories", "score", "domain", "grade_", "certifiable"),
+                         README_EXAMPLES)
+def test_standard_form_worked_examples(standard_form_path: Path, changes: dict[str, str],
+                                       categories: frozenset[str], score: str,
+                                       domain: tuple[str, str] | None, grade_: str,
+                                       certifiable: bool) -> None:
+    form = load_form(standard_form_path)
+    scope = Scope(home_market="CN", target_markets=frozenset({"CN"}), categories=categories)
+    listed = [Rating(c.id, changes.get(c.id, "fully")) for c in form.criteria if c.applies(scope)]
+    result = grade(form, listed, scope)
+    assert (str(result.score), result.grade, result.certifiable) == (score, grade_, certifiable)
+    if domain is not None:
+        assert str(result.domain(domain[0]).score) == domain[1]
