@@ -252,6 +252,7 @@ class MerchantSite(Base):
     kind: Mapped[SiteKind] = mapped_column(enum_column(SiteKind), default=SiteKind.WEBSITE)
     version: Mapped[int] = _version()
     created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = _updated()
     merchant: Mapped[Merchant] = relationship(back_populates="sites")
     __mapper_args__ = _versioned(version)
     __table_args__ = (sa.UniqueConstraint("merchant_id", "url"),)
