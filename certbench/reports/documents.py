@@ -53,9 +53,10 @@ Output = Path | BinaryIO
 
 
 def short_seal_hash(seal_hash: str) -> str:
-    """The first 16 hex digits in groups of four, to read aloud (``1a2b 3c4d 5e6f 7a8b``)."""
-    head = seal_hash[:16].upper()
-    return " ".join(head[i:i + 4] for i in range(0, len(head), 4))
+    """The short form printed on the certificate, to read aloud (``3F2A-9C01-77BE-0D4E-A1B2``)."""
+    from certbench.certify.seal import short_hash
+
+    return short_hash(seal_hash)
 
 
 def check_figures(report: AuditReportData) -> None:
@@ -74,7 +75,7 @@ def check_figures(report: AuditReportData) -> None:
                           f"{cert.score}", field="score")
     if cert.domain_scores:
         sealed = dict(cert.domain_scores)
-        audit = {d.domain_id: d.score for d in report.domains}
+        audit = {d.domain_id: d.score for d in report.domains if d.score is not None}
         if sealed != audit:
             raise ExportError("the audit's domain scores differ from the certificate's",
                               field="domain_scores")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-__all__ = ["FindingsRow", "GradeHistoryRow", "OverdueRow", "RegisterRow"]
+__all__ = ["DomainScoreRow", "FindingsRow", "GradeHistoryRow", "OverdueRow", "RegisterRow"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +94,15 @@ class OverdueRow:
     nonconformity: str
     due_date: date
     days_overdue: int
+
+
+@dataclass(frozen=True, slots=True)
+class DomainScoreRow:
+    """One domain score of one graded audit (for the weakest-domains heatmap; not exported)."""
+
+    merchant_id: str
+    legal_name: str
+    audit_id: str
+    completed_on: date | None
+    domain_id: str
+    score: Decimal | None
