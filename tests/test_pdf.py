@@ -255,6 +255,28 @@ def test_truncated_pdf_is_malformed(signed: bytes, keep: float) -> None:
         read_certificate_pdf(signed[:int(len(signed) * keep)])
 
 
+def test_damaged_pdfs_read_or_fail_as_malformed_only(signed: bytes) -> None:
+    """Random damage anywhere never escapes as another exception, and never passes as a
+    good signature unless it only touched the signature's own (unsigned) /Contents value."""
+    rng = random.Random(20261124)
+    contents_start = signed.index(b"/Contents <")
+    contents_end = signed.index(b">", contents_start + 11)
+    read = 0
+    for _ in range(40):
+        data = bytearray(signed)
+        spots = [rng.randrange(len(data)) for _ in range(rng.randint(1, 8))]
+        for at in spots:
+            data[at] = (data[at] + rng.randrange(1, 256)) % 256
+        try:
+            sig = read_certificate_pdf(bytes(data)).signature
+        except MalformedError:
+            continue
+        read += 1
+        if sig.intact and sig.valid and sig.covers_whole_file:
+            assert all(contents_start + 11 <= at < contents_end for at in spots), spots
+    assert read > 0
+
+
 # -- signing refusals ----------------------------------------------------------------
 
 
@@ -321,8 +343,9 @@ def test_a_font_without_truetype_outlines_is_refused_not_used(view: CertificateV
 
 def test_template_colours_are_data(view: CertificateView, tmp_path: Path) -> None:
     folder = template_copy(tmp_path, ('primary = "#1D3557"', 'primary = "#7A1F2B"'))
-    assert render_certificate(view, folder) != render_certificate(view)
-    assert b".478431 .121569 .168627 rg" in _page_stream(render_certificate(view, folder))
+    stream = _page_stream(render_certificate(view, folder))
+    assert b".478431 .121569 .168627 rg" in stream       # the new primary, #7A1F2B
+    assert b".113725 .207843 .341176" not in stream      # the default primary, #1D3557
 
 
 def _page_stream(pdf: bytes) -> bytes:
