@@ -1,13 +1,13 @@
 """First run: no database yet. Create a certification body, or point at an existing database.
 
-Creating a body makes the embedded SQLite database, the body's issuer key
-(:func:`certbench.certify.keyring.create_issuer`), the first administrator's
-personal key, and the body and user records, all from the one passphrase.
+Creating a body makes the embedded SQLite database and runs
+:func:`certbench.services.bodies.init_body`: the body's issuer key, the first
+administrator's personal key (both under the one passphrase), the trust file
+and an empty registry.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,37 +46,24 @@ def is_first_run(settings: Settings) -> bool:
     return url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists()
 
 
-def _public_key_pem(key_file: Path) -> str:
-    # The key file format (certbench.certify.keys) stores the public key as PEM in clear.
-    document = json.loads(key_file.read_text(encoding="utf-8"))
-    return str(document["public_key"])
-
-
 def create_certification_body(url: str, new: NewBody) -> str:
-    """Create the database at ``url``, the issuer key, the administrator and their key.
+    """Create the database at ``url`` and, in it, the body and its first administrator.
 
-    Runs on a worker thread. Returns ``url``.
+    Runs on a worker thread; the work is :func:`certbench.services.bodies.init_body`
+    (issuer key, administrator key, trust file, empty registry). Returns ``url``.
 
-    :raises KeyStoreError: the key folder already holds issuer keys.
+    :raises WorkflowError: the database already has a body, or the key folder has keys.
     :raises StorageError: the database cannot be created.
     """
-    from certbench.certify.keyring import body_id_from_name, create_issuer
-    from certbench.certify.keys import default_key_dir, generate_user_key, key_file_name, save_key
-    from certbench.storage import Body, Role, User, open_database
+    from certbench.certify.keyring import body_id_from_name
+    from certbench.services.bodies import init_body
+    from certbench.storage import open_database
 
     db = open_database(url)
     try:
-        folder = default_key_dir()
-        body_id = body_id_from_name(new.name)
-        issuer = create_issuer(folder, new.name, new.passphrase, body_id=body_id)
-        user_key = generate_user_key(new.admin_login)
-        key_path = save_key(folder / key_file_name(user_key), user_key, new.passphrase)
-        with db.session() as session:
-            session.add(Body(code=body_id, name=new.name, address=new.address,
-                             issuer_kid=issuer.kid))
-            session.add(User(name=new.admin_login, display_name=new.admin_name,
-                             roles=frozenset({Role.ADMIN, Role.ISSUER}),
-                             public_key_pem=_public_key_pem(key_path), key_id=user_key.kid))
+        init_body(db, name=new.name, code=body_id_from_name(new.name),
+                  admin_name=new.admin_login, admin_passphrase=new.passphrase,
+                  address=new.address, admin_display_name=new.admin_name)
     finally:
         db.dispose()
     return url

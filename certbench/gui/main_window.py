@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
@@ -13,7 +14,11 @@ from certbench import __version__
 from certbench.gui.context import AppContext
 from certbench.gui.forms.ui_main_window import Ui_MainWindow
 from certbench.gui.merchants_page import MerchantsPage
+from certbench.gui.tasks import Op
 from certbench.gui.verify_window import VerifyWindow
+
+if TYPE_CHECKING:
+    from certbench.storage import Database
 
 __all__ = ["PAGES", "MainWindow", "PageSpec"]
 
@@ -32,8 +37,26 @@ def _merchants(context: AppContext) -> QWidget:
     return MerchantsPage(context)
 
 
+def published_files(db: Database) -> tuple[str, str]:
+    """The body's own published trust file and registry, where they exist (database thread)."""
+    from certbench.errors import NotFoundError
+    from certbench.services.bodies import body_paths, get_body
+
+    with db.session() as session:
+        try:
+            paths = body_paths(get_body(session))
+        except NotFoundError:
+            return "", ""
+    return tuple(str(p) if p.is_file() else "" for p in (paths.trust_path, paths.registry_path))
+
+
 def _verify(context: AppContext) -> QWidget:
-    return VerifyWindow(context.settings, context.tasks)
+    window = VerifyWindow(context.settings, context.tasks)
+    db = context.db
+    (Op(window, lambda: published_files(db), tasks=context.tasks)
+     .success(lambda found: window.offer_sources(*found))
+     .run())
+    return window
 
 
 PAGES: tuple[PageSpec, ...] = (

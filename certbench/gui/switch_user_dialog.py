@@ -1,13 +1,13 @@
 """Act as another user: pick the user, prove it with the passphrase of their personal key.
 
-The passphrase is checked by decrypting the user's key file with
-:func:`certbench.certify.keys.load_key`; the decrypted key is not kept.
+The passphrase is checked by :func:`certbench.services.bodies.authenticate`,
+which decrypts the user's key file with :func:`certbench.certify.keys.load_key`
+and checks it is the key registered for them; the decrypted key is not kept.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -20,7 +20,7 @@ from certbench.gui.tasks import Op
 if TYPE_CHECKING:
     from certbench.storage import Database
 
-__all__ = ["SwitchUserDialog", "UserChoice", "find_user_key", "list_users", "unlock_user"]
+__all__ = ["SwitchUserDialog", "UserChoice", "list_users", "unlock_user"]
 
 
 @dataclass(frozen=True)
@@ -29,46 +29,27 @@ class UserChoice:
 
     name: str
     display_name: str
-    key_id: str
 
 
 def list_users(db: Database) -> list[UserChoice]:
     """Active users who have a personal key (database thread)."""
-    from certbench.storage import User
+    from certbench.services import bodies
 
     with db.session() as session:
-        users = session.query(User).filter(User.active.is_(True)).order_by(User.name).all()
-        return [UserChoice(u.name, u.display_name, u.key_id) for u in users if u.key_id]
+        return [UserChoice(u.name, u.display_name) for u in bodies.list_users(session)
+                if u.active and u.key_id]
 
 
-def find_user_key(key_id: str, folder: Path | None = None) -> Path:
-    """The key file in ``folder`` (default: the key folder) holding the key ``key_id``.
-
-    :raises KeyStoreError: no key file there holds it.
-    """
-    from certbench.certify.keys import default_key_dir, read_public
-    from certbench.errors import KeyStoreError
-
-    folder = folder or default_key_dir()
-    for path in sorted(folder.glob("*.key")):
-        try:
-            if read_public(path).kid == key_id:
-                return path
-        except KeyStoreError:
-            continue
-    raise KeyStoreError(f"no key file for key {key_id[:12]}… in {folder}", path=str(folder))
-
-
-def unlock_user(choice: UserChoice, passphrase: str) -> str:
-    """Check ``passphrase`` opens ``choice``'s key; return the user's name (worker thread).
+def unlock_user(db: Database, name: str, passphrase: str) -> str:
+    """Check ``passphrase`` opens ``name``'s personal key; return the name (database thread).
 
     :raises WrongPassphraseError: it does not.
-    :raises KeyStoreError: the key file is missing or is not this user's.
+    :raises KeyStoreError: the key file is missing or is not the registered key.
     """
-    from certbench.certify.keys import load_key
+    from certbench.services.bodies import authenticate
 
-    load_key(find_user_key(choice.key_id), passphrase)
-    return choice.name
+    with db.session() as session:
+        return authenticate(session, name, passphrase).name
 
 
 class SwitchUserDialog(QDialog):
@@ -110,7 +91,8 @@ class SwitchUserDialog(QDialog):
         passphrase = self.ui.passphrase_edit.text()
         self.ui.error_label.setText(self.tr("Checking the passphrase…"))
         self.ui.button_box.setEnabled(False)
-        (Op(self, lambda: unlock_user(choice, passphrase), db=False, tasks=self.context.tasks)
+        db, name = self.context.db, choice.name
+        (Op(self, lambda: unlock_user(db, name, passphrase), tasks=self.context.tasks)
          .success(self._on_unlocked)
          .failure(self._on_unlock_failed)
          .run())

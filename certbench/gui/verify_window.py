@@ -181,6 +181,12 @@ class VerifyWindow(QWidget):
         ui.form_browse_button.clicked.connect(
             lambda: self._browse(ui.form_edit, self.tr("Checklists (*.toml);;All files (*)")))
 
+    def offer_sources(self, trust: str, registry: str) -> None:
+        """Fill in the trust file and registry when the user has not chosen any."""
+        for edit, value in ((self.ui.trust_edit, trust), (self.ui.registry_edit, registry)):
+            if value and not edit.text().strip():
+                edit.setText(value)
+
     # -- inputs ------------------------------------------------------------
     def _browse(self, edit: QLineEdit, filters: str) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a file"),

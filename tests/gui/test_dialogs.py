@@ -119,3 +119,22 @@ def test_first_run_creates_the_body_and_admin_and_switching_user_checks_the_key(
         assert switch.chosen == "zhang.min"
     finally:
         db.dispose()
+
+
+def test_verify_page_offers_the_bodys_published_trust_file(qtbot, settings, sync_tasks) -> None:
+    from certbench.gui.context import AppContext
+    from certbench.gui.first_run_dialog import NewBody, create_certification_body
+    from certbench.gui.main_window import MainWindow
+    from certbench.storage import open_database, resolve_url
+
+    url = create_certification_body(resolve_url(None), NewBody(
+        "Example Certification Body", "", "zhang.min", "Zhang Min", "correct horse battery"))
+    db = open_database(url)
+    try:
+        window = MainWindow(AppContext(db=db, settings=settings, tasks=sync_tasks))
+        qtbot.addWidget(window)
+        trust = window.pages["verify"].ui.trust_edit.text()
+        assert trust.endswith("trust.json") and Path(trust).is_file()
+        assert window.pages["verify"].ui.registry_edit.text().endswith("registry.json")
+    finally:
+        db.dispose()
