@@ -13,13 +13,17 @@ import pytest
 import sealkit
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jwcrypto import jwk, jws
 
 from certbench.canonical import canonical_bytes
 from certbench.certify.jws import (
     b64url_decode,
     b64url_encode,
+    canonical_plain,
     der_to_raw,
+    loads_canonical,
     loads_strict,
     parse_compact,
     raw_to_der,
@@ -111,12 +115,11 @@ def test_openssl_verifies_the_raw_signature(key: IssuerKey, issued: sealkit.Issu
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
     (tmp_path / "msg").write_bytes(f"{header}.{payload}".encode())
     (tmp_path / "sig.der").write_bytes(raw_to_der(b64url_decode(signature)))
-    ok = subprocess.run(["openssl", "dgst", "-sha256", "-verify", "pub.pem", "-signature",
-                         "sig.der", "msg"], cwd=tmp_path, capture_output=True, text=True)
+    command = ["openssl", "dgst", "-sha256", "-verify", "pub.pem", "-signature", "sig.der", "msg"]
+    ok = subprocess.run(command, check=False, cwd=tmp_path, capture_output=True, text=True)
     assert ok.returncode == 0 and "Verified OK" in ok.stdout
     (tmp_path / "msg").write_bytes(f"{header}.{payload}x".encode())
-    bad = subprocess.run(["openssl", "dgst", "-sha256", "-verify", "pub.pem", "-signature",
-                          "sig.der", "msg"], cwd=tmp_path, capture_output=True, text=True)
+    bad = subprocess.run(command, check=False, cwd=tmp_path, capture_output=True, text=True)
     assert bad.returncode != 0
 
 
@@ -188,10 +191,41 @@ def test_kid_in_header_must_match_payload(key: IssuerKey, issued: sealkit.Issued
 
 def test_strict_json_reader() -> None:
     for text in ('{"a":1,"a":2}', '{"a":NaN}', '{"a":Infinity}', '{"a":1.5}', "[" * 100000,
-                 '{"a":' * 50 + "1" + "}" * 50, b"\xff\xfe", "{'a':1}"):
+                 '{"a":' * 100000, '{"é":1}', '{"a":9007199254740992}', "1" * 5000,
+                 b"\xff\xfe", "{'a':1}"):
         with pytest.raises(MalformedError):
             loads_strict(text)
     assert loads_strict('{"a":[1,"x",null,true]}') == {"a": [1, "x", None, True]}
+
+
+def test_loads_canonical_accepts_only_the_canonical_spelling() -> None:
+    assert loads_canonical(b'{"a":[1,"\xc3\xa9"],"b":null}') == {"a": [1, "é"], "b": None}
+    for text in (b'{"b":1,"a":2}', b'{"a": 1}', b'{"a":1,"a":1}', b'{"a":"\\u00e9"}',
+                 b'{"a":"\\/"}', b' {"a":1}', b'{"a":1.0}', b'{"a":1e2}',
+                 b'{"\xf0\x9f\x98\x80":1}'):
+        with pytest.raises(MalformedError):
+            loads_canonical(text)
+
+
+_json_leaf = (st.none() | st.booleans()
+              | st.integers(-(2**53) + 1, 2**53 - 1)
+              | st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=12))
+_json_value = st.recursive(
+    _json_leaf,
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(alphabet=st.characters(max_codepoint=127), max_size=6), inner,
+                      max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_value)
+def test_fast_canonical_serialiser_equals_rfc8785(value: object) -> None:
+    import rfc8785
+
+    expected = rfc8785.dumps(value)
+    assert canonical_plain(value) == expected
+    assert loads_canonical(expected) == value
 
 
 def _wrong_types() -> list[tuple[str, object]]:

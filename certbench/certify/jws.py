@@ -8,7 +8,8 @@ have produced is a :class:`~certbench.errors.MalformedError`, so two different
 strings can never carry the same signed content.
 
 It also holds :func:`loads_strict`, the JSON reader every certify input goes
-through (duplicate keys, NaN, floats and runaway nesting are refused).
+through (duplicate keys, NaN, floats and runaway nesting are refused), and
+:func:`canonical_plain`, the fast RFC 8785 serialiser for what it returns.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ __all__ = [
     "ParsedJws",
     "b64url_decode",
     "b64url_encode",
+    "canonical_plain",
     "der_to_raw",
+    "loads_canonical",
     "loads_strict",
     "parse_compact",
     "raw_to_der",
@@ -47,7 +50,8 @@ __all__ = [
 ALG = "ES256"
 _COORD = 32
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
-_MAX_DEPTH = 32
+MAX_SAFE_INTEGER = 2**53 - 1
+_SUPPLEMENTARY = re.compile(rb"[\xf0-\xf4]")  # lead bytes of 4-byte UTF-8 sequences
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,8 @@ class ParsedJws:
     """Raw ``r || s``, 64 bytes."""
     signing_input: bytes
     """``BASE64URL(header) || '.' || BASE64URL(payload)`` as signed."""
+    value: object = None
+    """The payload parsed as JSON."""
 
     @property
     def kid(self) -> str:
@@ -110,56 +116,105 @@ def _reject_float(text: str) -> object:
     raise MalformedError(f"JSON number {text[:20]} is not an integer (floats are not allowed)")
 
 
+def _safe_int(text: str) -> int:
+    value = int(text)
+    if abs(value) > MAX_SAFE_INTEGER:
+        raise MalformedError(f"JSON integer {text[:20]} is outside ±(2**53 - 1)")
+    return value
+
+
 def _unique_pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for key, value in pairs:
-        if key in out:
-            raise MalformedError(f"duplicate JSON key {key[:40]!r}")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise MalformedError("duplicate JSON key")
+    if not all(map(str.isascii, out)):
+        raise MalformedError("JSON object keys must be ASCII")
     return out
 
 
-def _depth_ok(value: object, limit: int) -> bool:
-    stack: list[tuple[object, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return False
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return True
+def loads_strict(data: bytes | str, *, what: str = "JSON") -> object:
+    """Parse JSON refusing duplicate or non-ASCII keys, NaN/Infinity, floats, integers
+    beyond ±(2**53 - 1), bad UTF-8 and runaway nesting.
 
-
-def loads_strict(data: bytes | str, *, what: str = "JSON", max_depth: int = _MAX_DEPTH) -> object:
-    """Parse JSON refusing duplicate keys, NaN/Infinity, floats, bad UTF-8 and deep nesting.
+    What it returns is "plain JSON", which :func:`canonical_plain` serialises exactly.
 
     :raises MalformedError: for anything but plain, well-formed JSON.
     """
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
-        value = json.loads(
-            text,
-            object_pairs_hook=_unique_pairs,
-            parse_constant=_reject_constant,
-            parse_float=_reject_float,
-        )
+        return _DECODER.decode(text)
     except MalformedError as exc:
         raise MalformedError(f"{what}: {exc.message}") from exc
     except RecursionError as exc:
         raise MalformedError(f"{what}: nested too deeply") from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedError(f"{what}: not valid UTF-8 JSON ({str(exc)[:80]})") from exc
-    if not _depth_ok(value, max_depth):
-        raise MalformedError(f"{what}: nested more than {max_depth} levels")
+
+
+def loads_canonical(data: bytes, *, what: str = "JSON") -> object:
+    """Parse bytes that must be RFC 8785 canonical JSON, refusing any other spelling.
+
+    Faster than :func:`loads_strict` for signed inputs: a duplicate key, whitespace,
+    an escape or a key order a canonical writer would not produce all make the
+    re-serialised value differ from ``data``. Input with characters beyond the
+    Basic Multilingual Plane takes the strict path (JSON key order is by UTF-16
+    code units there).
+
+    :raises MalformedError: not plain JSON, or not in its canonical form.
+    """
+    if _SUPPLEMENTARY.search(data):
+        value = loads_strict(data, what=what)
+    else:
+        try:
+            value = _PLAIN_DECODER.decode(data.decode("utf-8"))
+        except MalformedError as exc:
+            raise MalformedError(f"{what}: {exc.message}") from exc
+        except RecursionError as exc:
+            raise MalformedError(f"{what}: nested too deeply") from exc
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise MalformedError(f"{what}: not valid UTF-8 JSON ({str(exc)[:80]})") from exc
+    if _canonical_or_none(value) != data:
+        raise MalformedError(f"{what} is not canonical JSON (RFC 8785)")
     return value
+
+
+def canonical_plain(value: object) -> bytes:
+    """RFC 8785 bytes of *plain* JSON data, fast (the C JSON encoder).
+
+    Plain means what :func:`loads_strict` returns, or data built only of dicts with
+    ASCII keys, lists, strings, booleans, ``None`` and integers within ±(2**53 - 1).
+    For such data RFC 8785 is exactly sorted keys, no whitespace, UTF-8 output and
+    JSON's minimal escapes with lower-case hex, which ``json.dumps`` produces
+    (a test holds it to the ``rfc8785`` package). Use
+    :func:`certbench.canonical.canonical_bytes` for anything else.
+
+    Never pass floats: ``json.dumps`` would write them, not refuse them.
+
+    :raises ValueError: lone surrogates, or values JSON cannot hold.
+    """
+    try:
+        return _ENCODER.encode(value).encode("utf-8")
+    except (TypeError, UnicodeError, RecursionError) as exc:
+        raise ValueError(f"not plain JSON: {exc}") from exc
+
+
+def _not_plain(value: object) -> object:
+    raise TypeError(f"{type(value).__name__} is not plain JSON")
+
+
+# Built once: json.loads/dumps with options build a new decoder/encoder on every call.
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_pairs, parse_constant=_reject_constant,
+                            parse_float=_reject_float, parse_int=_safe_int)
+_PLAIN_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_reject_float,
+                                  parse_int=_safe_int)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True,
+                            allow_nan=False, default=_not_plain)
 
 
 def _canonical_or_none(value: object) -> bytes | None:
     try:
-        return canonical_bytes(value)
-    except (TypeError, ValueError, UnicodeError):
+        return canonical_plain(value)
+    except ValueError:
         return None
 
 
@@ -179,7 +234,7 @@ def sign_compact(payload: bytes, private_key: ec.EllipticCurvePrivateKey, *,
 
 def _parse_header(segment: str, typ: str) -> dict[str, object]:
     raw = b64url_decode(segment)
-    header = loads_strict(raw, what="JWS header", max_depth=2)
+    header = loads_canonical(raw, what="JWS header")
     if not isinstance(header, dict):
         raise MalformedError("JWS header is not a JSON object")
     if set(header) != {"alg", "kid", "typ"}:
@@ -191,8 +246,6 @@ def _parse_header(segment: str, typ: str) -> dict[str, object]:
     kid = header["kid"]
     if not isinstance(kid, str) or not kid or len(kid) > 128:
         raise MalformedError("JWS kid must be a non-empty string")
-    if _canonical_or_none(header) != raw:
-        raise MalformedError("JWS header is not canonical JSON")
     return header
 
 
@@ -219,14 +272,12 @@ def parse_compact(text: str, *, typ: str, detached_payload: bytes | None = None)
     else:
         payload = detached_payload
         payload_seg = b64url_encode(payload)
-    value = loads_strict(payload, what="JWS payload")
-    if _canonical_or_none(value) != payload:
-        raise MalformedError("JWS payload is not canonical JSON (RFC 8785)")
+    value = loads_canonical(payload, what="JWS payload")
     signature = b64url_decode(sig_seg)
     if len(signature) != 2 * _COORD:
         raise MalformedError(f"ES256 signature must be 64 bytes, not {len(signature)}")
     signing_input = f"{header_seg}.{payload_seg}".encode("ascii")
-    return ParsedJws(header, payload, signature, signing_input)
+    return ParsedJws(header, payload, signature, signing_input, value)
 
 
 def verify_jws(parsed: ParsedJws, public_key: ec.EllipticCurvePublicKey) -> bool:

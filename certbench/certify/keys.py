@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -63,6 +64,7 @@ __all__ = [
 KEY_FORMAT = "certbench-key"
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 _MAX_KEY_FILE = 1024 * 1024
+_UTC_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +126,10 @@ def format_time(moment: datetime) -> str:
 
 def parse_time(text: object) -> datetime:
     """Inverse of :func:`format_time`; anything else is :class:`MalformedError`."""
-    if not isinstance(text, str) or len(text) != 20 or not text.endswith("Z"):
+    if not isinstance(text, str) or not _UTC_TIME.fullmatch(text):
         raise MalformedError(f"not a UTC time like 2026-11-24T10:00:00Z: {str(text)[:40]!r}")
     try:
-        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
     except ValueError as exc:
         raise MalformedError(f"not a UTC time: {text!r}") from exc
 

@@ -30,7 +30,13 @@ from pathlib import Path
 
 from certbench.canonical import canonical_bytes
 from certbench.certify.fileio import atomic_write, read_limited
-from certbench.certify.jws import loads_strict, parse_compact, sign_compact, verify_jws
+from certbench.certify.jws import (
+    canonical_plain,
+    loads_strict,
+    parse_compact,
+    sign_compact,
+    verify_jws,
+)
 from certbench.certify.keys import IssuerKey, format_time, parse_time
 from certbench.certify.merkle import MerkleTree, leaf_hash, verify_consistency
 from certbench.certify.trust import TrustFile
@@ -125,8 +131,8 @@ class RegistryEntry:
         return {**base, "reason": self.reason}
 
     def leaf(self) -> bytes:
-        """The Merkle leaf: the canonical bytes of :meth:`to_json`."""
-        return canonical_bytes(self.to_json())
+        """The Merkle leaf: the canonical bytes of :meth:`to_json` (strings only: plain JSON)."""
+        return canonical_plain(self.to_json())
 
     @classmethod
     def from_json(cls, value: object) -> RegistryEntry:

@@ -18,7 +18,13 @@ from pathlib import Path
 
 from certbench.canonical import canonical_bytes, sha256_hex
 from certbench.certify.fileio import atomic_write
-from certbench.certify.jws import ParsedJws, loads_strict, parse_compact, sign_compact
+from certbench.certify.jws import (
+    ParsedJws,
+    loads_canonical,
+    loads_strict,
+    parse_compact,
+    sign_compact,
+)
 from certbench.certify.keys import IssuerKey, format_time, parse_time
 from certbench.domain import GradeResult, Rating, Scope
 from certbench.errors import MalformedError, SigningError
@@ -360,7 +366,7 @@ def decode_seal(text: str) -> DecodedSeal:
     :raises MalformedError: not a well-formed seal.
     """
     parsed = parse_compact(text.strip(), typ=SEAL_TYP)
-    payload = SealPayload.from_json(loads_strict(parsed.payload, what="seal payload"))
+    payload = SealPayload.from_json(parsed.value)
     if payload.iss.kid != parsed.kid:
         raise MalformedError("JWS header kid and payload iss.kid differ")
     return DecodedSeal(parsed, payload, seal_hash(parsed.payload))
@@ -445,17 +451,11 @@ def read_seal_file(data: bytes) -> SealFile:
 
     :raises MalformedError: not a v1 seal file of the agreed shape.
     """
-    document = loads_strict(data, what="seal file")
-    if not isinstance(document, dict) or document.get("format") != SEAL_FORMAT:
-        raise MalformedError("not a certbench seal file")
     # Exactly one spelling per content: canonical JSON, optionally one final newline.
     body = data[:-1] if data.endswith(b"\n") else data
-    try:
-        canonical = canonical_bytes(document)
-    except (TypeError, ValueError, UnicodeError) as exc:
-        raise MalformedError("seal file: cannot be canonicalised") from exc
-    if body != canonical:
-        raise MalformedError("seal file is not in canonical JSON form (RFC 8785)")
+    document = loads_canonical(body, what="seal file")
+    if not isinstance(document, dict) or document.get("format") != SEAL_FORMAT:
+        raise MalformedError("not a certbench seal file")
     keys: Sequence[str] = ("format", "version", "jws", "seal_hash", "payload", "detail")
     if set(document) - set(keys) or document.get("version") != 1:
         raise MalformedError("seal file: unsupported version or unknown members")

@@ -44,7 +44,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from certbench import assets
 from certbench.canonical import canonical_bytes
 from certbench.certify.fileio import read_limited
-from certbench.certify.jws import loads_strict, parse_compact, sign_compact, verify_jws
+from certbench.certify.jws import (
+    canonical_plain,
+    loads_strict,
+    parse_compact,
+    sign_compact,
+    verify_jws,
+)
 from certbench.certify.keys import IssuerKey, format_time, key_id, parse_time, public_jwk
 from certbench.errors import MalformedError, SignatureInvalidError
 
@@ -227,8 +233,8 @@ def load_trust(source: bytes | Path) -> TrustFile:
         raise MalformedError("trust file: a key is listed twice")
     unsigned = {k: v for k, v in document.items() if k != "signature"}
     try:
-        signed_bytes = canonical_bytes(unsigned)
-    except (TypeError, ValueError, UnicodeError) as exc:
+        signed_bytes = canonical_plain(unsigned)
+    except ValueError as exc:
         raise MalformedError("trust file: cannot be canonicalised") from exc
     parsed = parse_compact(signature, typ=TRUST_TYP, detached_payload=signed_bytes)
     trust = TrustFile(name, body_id, issued_at, keys, parsed.kid)

@@ -95,7 +95,11 @@ label = {_T % ("Not applicable", "不适用")}
 
 [grading]
 default_floor_cap = "C"
-bands = [ {{ grade = "A", min_score = "90" }}, {{ grade = "B", min_score = "80" }}, {{ grade = "C", min_score = "70" }} ]
+bands = [
+  {{ grade = "A", min_score = "90" }},
+  {{ grade = "B", min_score = "80" }},
+  {{ grade = "C", min_score = "70" }},
+]
 
 [[domains]]
 id = "MER"
