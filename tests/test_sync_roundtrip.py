@@ -69,20 +69,37 @@ def _url(backend: str, tmp_path: Path, request: pytest.FixtureRequest,
 PAIRS = [("sqlite", "sqlite"), ("sqlite", "postgresql"), ("postgresql", "sqlite")]
 
 
+def _make_world(backends: tuple[str, str], tmp_path: Path, request: pytest.FixtureRequest,
+                factory: pytest.TempPathFactory) -> World:
+    field_backend, office_backend = backends
+    people = People.make()
+    body_id = new_id()
+    office = make_site("office", _url(office_backend, tmp_path, request, factory),
+                       tmp_path, people, body_id)
+    field = make_site("field", _url(field_backend, tmp_path, request, factory),
+                      tmp_path, people, body_id)
+    connect(office, field, people)
+    return World(office, field, people, tmp_path)
+
+
 @pytest.fixture(params=PAIRS, ids=[f"{f}-to-{o}" for f, o in PAIRS])
 def world(request: pytest.FixtureRequest, tmp_path: Path,
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    field_backend, office_backend = request.param
-    people = People.make()
-    body_id = new_id()
-    office = make_site("office", _url(office_backend, tmp_path, request, tmp_path_factory),
-                       tmp_path, people, body_id)
-    field = make_site("field", _url(field_backend, tmp_path, request, tmp_path_factory),
-                      tmp_path, people, body_id)
-    connect(office, field, people)
-    yield World(office, field, people, tmp_path)
-    office.db.dispose()
-    field.db.dispose()
+    """An office and a field laptop, on every pair of backends."""
+    made = _make_world(request.param, tmp_path, request, tmp_path_factory)
+    yield made
+    made.office.db.dispose()
+    made.field.db.dispose()
+
+
+@pytest.fixture
+def sqlite_world(request: pytest.FixtureRequest, tmp_path: Path,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """An office and a field laptop, both on SQLite."""
+    made = _make_world(("sqlite", "sqlite"), tmp_path, request, tmp_path_factory)
+    yield made
+    made.office.db.dispose()
+    made.field.db.dispose()
 
 
 def _records(site: Site, audit_id: str) -> dict[str, list[dict[str, object]]]:
@@ -112,7 +129,8 @@ def test_field_audit_arrives_whole_at_the_office(world: World) -> None:
         assert world.office.vault.path(sha).read_bytes() == world.field.vault.path(sha).read_bytes()
 
 
-def test_importing_the_same_package_twice_changes_nothing(world: World) -> None:
+def test_importing_the_same_package_twice_changes_nothing(sqlite_world: World) -> None:
+    world = sqlite_world
     path = world.field_to_office(new_audit(world.field, world.people))
     world.import_office(path)
     before = snapshot(world.office.db)
@@ -144,7 +162,8 @@ def test_assignment_goes_to_the_field_and_the_work_comes_back(world: World) -> N
     assert "finding_edited" in field_events
 
 
-def test_inspect_lists_the_package_and_writes_nothing(world: World) -> None:
+def test_inspect_lists_the_package_and_writes_nothing(sqlite_world: World) -> None:
+    world = sqlite_world
     audit_id = new_audit(world.field, world.people)
     path = world.field_to_office(audit_id)
     before = snapshot(world.office.db)
