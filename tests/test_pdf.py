@@ -495,3 +495,11 @@ def test_qr_uses_the_template_error_correction_and_falls_back_only_when_needed(
     assert full.error_correction == "L"
     assert full.module >= 1.44
     assert full.size == pytest.approx(206)
+
+
+def test_issue_into_a_missing_folder_is_a_signing_error(
+        view: CertificateView, issuer: tuple[ec.EllipticCurvePrivateKey, object],
+        tmp_path: Path) -> None:
+    key, cert = issuer
+    with pytest.raises(SigningError, match="cannot write the certificate"):
+        issue_certificate_pdf(view, key, cert, tmp_path / "absent" / "c.pdf")  # type: ignore[arg-type]

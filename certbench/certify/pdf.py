@@ -272,8 +272,12 @@ def issue_certificate_pdf(view: CertificateView, private_key: ec.EllipticCurvePr
     """
     pdf = render_certificate(view, template_dir)
     out_path = Path(out_path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp",
-                                    dir=out_path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp",
+                                        dir=out_path.parent)
+    except OSError as exc:
+        raise SigningError(f"cannot write the certificate to {out_path}: {exc.strerror}",
+                           path=str(out_path)) from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w+b") as fh:
@@ -281,6 +285,10 @@ def issue_certificate_pdf(view: CertificateView, private_key: ec.EllipticCurvePr
             fh.flush()
             os.fsync(fh.fileno())
         tmp.replace(out_path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise SigningError(f"cannot write the certificate to {out_path}: {exc.strerror}",
+                           path=str(out_path)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
