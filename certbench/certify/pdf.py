@@ -14,7 +14,10 @@ certificate. :func:`read_certificate_pdf` needs nothing but the bytes: it
 checks the signature against the embedded signer certificate and leaves
 trust in that certificate's key to the caller (``signer_cert_der``).
 
-reportlab and pyHanko are imported by the functions that use them.
+The page design lives in ``certificates/<template>/template.toml``; its blocks
+are drawn by :mod:`certbench.certify.pdf_page` with the primitives of
+:mod:`certbench.certify.pdf_layout`. reportlab and pyHanko are imported by the
+functions that use them.
 """
 
 from __future__ import annotations
@@ -148,7 +151,8 @@ def render_certificate(view: CertificateView, template_dir: Path | None = None) 
     """Render the unsigned one-page certificate PDF (deterministic for equal input).
 
     :raises SigningError: when the template is broken, its CJK font is missing,
-        or the content does not fit.
+        the content does not fit, or the printed seal hash, QR text and seal file
+        do not describe the same seal.
     """
     from reportlab.pdfgen.canvas import Canvas
 
