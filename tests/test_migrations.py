@@ -42,9 +42,12 @@ def test_a_fresh_database_reaches_head_with_no_drift(empty_db_url: str) -> None:
             assert current_revision(conn) == head_revision()
             assert schema_drift(conn) == []
             tables = set(sa.inspect(conn).get_table_names())
+            indexes = {i["name"] for i in sa.inspect(conn).get_indexes("merchants")}
     finally:
         db.dispose()
     assert {t.name for t in Base.metadata.sorted_tables} <= tables
+    assert "ix_merchants_name_key" in indexes
+    assert ("ix_merchants_search" in indexes) == (db.backend == "sqlite")
 
 
 def test_drift_is_detected_when_the_database_differs(empty_db_url: str) -> None:

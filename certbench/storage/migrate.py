@@ -35,6 +35,7 @@ __all__ = [
     "bring_to_head",
     "current_revision",
     "head_revision",
+    "include_for_dialect",
     "schema_drift",
     "upgrade",
 ]
@@ -74,8 +75,20 @@ def schema_drift(connection: sa.Connection) -> list[Any]:
     from certbench.storage.models import Base
 
     context = MigrationContext.configure(
-        connection, opts={"compare_type": True, "render_as_batch": True})
+        connection, opts={"compare_type": True, "render_as_batch": True,
+                          "include_object": include_for_dialect(connection.dialect.name)})
     return list(compare_metadata(context, Base.metadata))
+
+
+def include_for_dialect(dialect: str) -> Any:
+    """An ``include_object`` hook that skips indexes made only for other backends."""
+
+    def include(obj: Any, _name: str | None, kind: str, _reflected: bool, _other: Any) -> bool:
+        if kind != "index" or getattr(obj, "_ddl_if", None) is None:
+            return True
+        return bool(obj._ddl_if.dialect in (None, dialect))
+
+    return include
 
 
 def bring_to_head(engine: Engine, *, upgrade: bool = True) -> None:

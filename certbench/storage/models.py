@@ -226,6 +226,11 @@ class Merchant(Base):
     __table_args__ = (
         sa.Index("ix_merchants_name_key", "name_folded", "id"),
         sa.Index("ix_merchants_created_key", "created_at", "id"),
+        # SQLite only: substring search walks this covering index in name order and
+        # never touches the wide table rows (PostgreSQL scans the table instead, and
+        # its b-tree entries could not hold an unbounded search_text anyway).
+        sa.Index("ix_merchants_search", "name_folded", "id", "search_text").ddl_if(
+            dialect="sqlite"),
     )
 
 

@@ -4,12 +4,16 @@ Running the Alembic migrations for every test would cost most of a second each,
 so a migrated *template* is built once per session and copied per test: a file
 copy for SQLite (Anki's ``getEmptyCol`` trick), ``CREATE DATABASE ... TEMPLATE``
 for PostgreSQL. The copies are ordinary databases at the head revision.
+
+``CREATE DATABASE`` takes a few hundred milliseconds of server time, so the next
+PostgreSQL copy is made on a helper thread while the current test runs.
 """
 
 from __future__ import annotations
 
 import shutil
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -20,6 +24,8 @@ __all__ = ["BACKENDS", "empty_url", "migrated_url"]
 
 BACKENDS = ("sqlite", "postgresql")
 _pg_templates: dict[str, str] = {}
+_pg_next: dict[str, Future[str]] = {}
+_maker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-template-copy")
 
 
 def empty_url(backend: str, tmp_path: Path, admin_url: str | None) -> str:
@@ -48,6 +54,13 @@ def migrated_url(backend: str, tmp_path: Path, session_dir: Path, admin_url: str
         url = empty_url("postgresql", tmp_path, admin_url)
         _build_template(url)
         _pg_templates[admin_url] = url.rsplit("/", 1)[1]
+    ahead = _pg_next.pop(admin_url, None)
+    name = ahead.result() if ahead is not None else _copy_template(admin_url)
+    _pg_next[admin_url] = _maker.submit(_copy_template, admin_url)
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _copy_template(admin_url: str) -> str:
     name = f"t_{uuid.uuid4().hex[:12]}"
     engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
@@ -55,7 +68,7 @@ def migrated_url(backend: str, tmp_path: Path, session_dir: Path, admin_url: str
             conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{_pg_templates[admin_url]}"'))
     finally:
         engine.dispose()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+    return name
 
 
 def _build_template(url: str) -> None:

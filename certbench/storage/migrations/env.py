@@ -13,6 +13,7 @@ import os
 import sqlalchemy as sa
 from alembic import context
 
+from certbench.storage.migrate import include_for_dialect
 from certbench.storage.models import Base
 
 target_metadata = Base.metadata
@@ -24,6 +25,7 @@ def _run(connection: sa.Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_for_dialect(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -74,6 +74,10 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_merchants_registration_number"), "merchants", ["registration_number"], unique=False
     )
+    if op.get_bind().dialect.name == "sqlite":
+        op.create_index(
+            "ix_merchants_search", "merchants", ["name_folded", "id", "search_text"], unique=False
+        )
 
     op.create_table(
         "registry_entries",
