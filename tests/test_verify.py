@@ -540,3 +540,78 @@ def test_report_dates_are_utc(trust: TrustFile, issued: sealkit.Issued) -> None:
                                                            tzinfo=UTC) + timedelta(hours=5))
     assert report.checked_at.tzinfo is not None
     assert report.payload is not None and report.payload.val.exp == date(2027, 11, 23)
+
+
+# --- certificate PDFs ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def unsigned_pdf(issued: sealkit.Issued) -> bytes:
+    from certbench.certify.pdf import render_certificate
+
+    return render_certificate(sealkit.certificate_view(issued))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def signed_pdf(key: IssuerKey, unsigned_pdf: bytes) -> bytes:
+    from certbench.certify.pdf import sign_pdf
+
+    return sign_pdf(unsigned_pdf, key.private_key, key.certificate)
+
+
+def test_a_signed_certificate_pdf_is_valid(key: IssuerKey, trust: TrustFile,
+                                           issued: sealkit.Issued, signed_pdf: bytes) -> None:
+    registry = sealkit.registry_with(key, issued)
+    report = verify(signed_pdf, trust=trust, registry=registry, form=sealkit.mini_form(),
+                    now=NOW)
+    assert report.verdict is Verdict.VALID, report.checks
+    assert report.kind == "pdf"
+    for name in ("pdf_signature", "pdf_seal", "pdf_signer", "integrity", "grade", "status"):
+        assert status(report, name) is CheckStatus.PASS, name
+    assert report.seal_hash == issued.seal.seal_hash
+
+
+def test_a_pdf_signed_by_someone_else_is_tampered(trust: TrustFile, unsigned_pdf: bytes) -> None:
+    from certbench.certify.pdf import sign_pdf
+
+    stranger = sealkit.issuer()
+    resigned = sign_pdf(unsigned_pdf, stranger.private_key, stranger.certificate)
+    report = verify(resigned, trust=trust, now=NOW)
+    assert report.verdict is Verdict.TAMPERED
+    assert status(report, "pdf_signer") is CheckStatus.FAIL
+    assert status(report, "pdf_signature") is CheckStatus.PASS
+
+
+def test_unsigned_changed_or_extended_pdfs_are_tampered(trust: TrustFile, unsigned_pdf: bytes,
+                                                        signed_pdf: bytes) -> None:
+    at = signed_pdf.index(b"/Author")
+    flipped = signed_pdf[:at + 9] + bytes([signed_pdf[at + 9] ^ 0x20]) + signed_pdf[at + 10:]
+    for data in (unsigned_pdf, flipped, signed_pdf + b"\n% appended\n"):
+        report = verify(data, trust=trust, now=NOW)
+        assert report.verdict is Verdict.TAMPERED
+        assert status(report, "pdf_signature") is CheckStatus.FAIL
+
+
+def test_a_pdf_whose_qr_text_differs_from_the_attachment_is_tampered(
+        key: IssuerKey, trust: TrustFile, signed_pdf: bytes) -> None:
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    from certbench.certify.pdf import QR_CATALOG_KEY
+
+    other = sealkit.issue(key, no="CB-2026-000777")
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed_pdf))
+    writer.root["/" + QR_CATALOG_KEY] = generic.TextStringObject(other.seal.jws)
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    report = verify(out.getvalue(), trust=trust, now=NOW)
+    assert report.verdict is Verdict.TAMPERED
+    assert status(report, "pdf_seal") is CheckStatus.FAIL
+
+
+def test_truncated_pdfs_are_malformed(trust: TrustFile, signed_pdf: bytes) -> None:
+    for keep in (0.1, 0.5, 0.99):
+        report = verify(signed_pdf[: int(len(signed_pdf) * keep)], trust=trust, now=NOW)
+        assert report.verdict is Verdict.MALFORMED

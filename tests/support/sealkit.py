@@ -202,3 +202,23 @@ def registry_with(key: IssuerKey, *issued: Issued,
                                         p.val.exp, at=p.val.iat))
     reg.sign_head(key, now=at)
     return reg
+
+
+def certificate_view(item: Issued) -> object:
+    """The certificate page for ``item`` (a :class:`certbench.certify.pdf.CertificateView`)."""
+    from certbench.certify.pdf import CertificateView
+
+    p = item.seal.payload
+    return CertificateView(
+        number=p.no, body_name=p.iss.name, body_address="1 Example Road, Shanghai",
+        body_id=p.iss.id, merchant_name=p.sub.name, merchant_reg_no=p.sub.reg,
+        merchant_country=p.sub.cc, merchant_address="88 Example Street, Shanghai",
+        websites=p.sub.web, scheme_title_en="Mini Trust Checklist",
+        scheme_title_zh="迷你可信检查表", form_id=p.sch.id, form_version=p.sch.ver,
+        form_hash=p.sch.hash, grade=p.res.grade, score=p.res.score,
+        domain_scores=tuple((d, d, d, s) for d, s in p.res.dom),
+        decision_date=p.aud.done, issue_date=p.val.iat.date(), valid_from=p.val.nbf,
+        valid_until=p.val.exp, signatory_name="Zhang Min", signatory_title="Head of certification",
+        seal_hash=item.seal.seal_hash, seal_hash_short=item.seal.short_hash, jws=item.seal.jws,
+        seal_file=item.file,
+    )
