@@ -164,6 +164,19 @@ def test_stale_save_raises_conflict_and_first_edit_survives(db: Database) -> Non
         assert (f.rating, f.note, f.version) == ("fully", "seen on the checkout page", 2)
 
 
+def test_a_detached_record_saved_later_still_checks_its_version(db: Database) -> None:
+    _, finding_ids = _audit(db)
+    with db.session() as s:
+        shown = s.get_one(Finding, finding_ids[1])  # e.g. displayed in a dialog
+    with db.session() as s:
+        s.get_one(Finding, finding_ids[1]).note = "saved by a colleague"
+    shown.note = "typed while the dialog was open"
+    with pytest.raises(ConflictError), db.session() as s:
+        s.add(shown)
+    with db.session() as s:
+        assert s.get_one(Finding, finding_ids[1]).note == "saved by a colleague"
+
+
 def test_concurrent_writers_on_different_findings_both_survive(db: Database) -> None:
     audit_id, finding_ids = _audit(db, criteria=8)
     barrier = threading.Barrier(2)

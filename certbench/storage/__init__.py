@@ -1,9 +1,30 @@
 """Storage: the SQLAlchemy schema, engines and sessions, migrations and queries.
 
-Nothing outside this package imports SQLAlchemy models through other paths;
-import from here::
+Import the public names from here::
 
     from certbench.storage import open_database, resolve_url, Merchant, Audit
+
+How the pieces fit:
+
+* ``db = open_database(resolve_url(url_or_path))`` opens SQLite or PostgreSQL and
+  migrates to the newest schema (:mod:`certbench.storage.migrate`).
+* ``with db.session() as s: ...`` is one transaction: commit on success, rollback
+  on error. A stale save raises :class:`~certbench.errors.ConflictError`; a
+  violated constraint or unreachable database raises
+  :class:`~certbench.errors.StorageError`.
+* Optimistic locking is automatic for every model with a ``version`` column: load,
+  change, commit; if someone else committed the same row in between, the commit
+  raises ``ConflictError`` and nothing of this transaction is saved. To carry a
+  version across a user's think time (a dialog open for minutes), keep the
+  ``version`` you displayed and compare it before saving, or keep the detached
+  object and ``s.add()`` it back into a new session: its ``UPDATE`` still checks
+  the version it was loaded with.
+* :mod:`certbench.storage.queries` has the read side for lists and views
+  (immutable rows, keyset paging); :mod:`certbench.journal` appends hash-chained
+  events; :mod:`certbench.evidence` stores files and their ``Evidence`` rows.
+* Core bulk inserts (imports, benchmarks) go through ``db.engine`` and must fill
+  every NOT NULL column, ``version=1`` and the folded search columns included
+  (:func:`fold`, :func:`certbench.storage.models.merchant_search_text`).
 """
 
 from __future__ import annotations

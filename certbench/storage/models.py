@@ -60,6 +60,7 @@ __all__ = [
     "SiteKind",
     "User",
     "audit_assessors",
+    "merchant_search_text",
 ]
 
 _NAMING = {
