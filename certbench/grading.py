@@ -64,16 +64,18 @@ _RATING_KEYS = frozenset({"criterion", "value", "justification"})
 
 _CRITICAL = 1
 _NEEDS_JUSTIFICATION = 2
+_IGNORED = 4
 
 _Outcome = tuple[int, int, int, int, Reason | None]
 """What one rating value does to one criterion: (domain index, earned, possible, flags,
-the CRITICAL_BELOW_FULL reason or None)."""
+the CRITICAL_BELOW_FULL or NOT_APPLICABLE reason, or None)."""
 
 
 class _ScopePlan:
     """Lookups for one scope: which criteria apply, and what each rating value adds."""
 
-    __slots__ = ("applicable", "applicable_total", "applies", "domain_cache", "lookup")
+    __slots__ = ("applicable", "applicable_ids", "applicable_total", "applies", "domain_cache",
+                 "lookup", "unrated")
 
     def __init__(self, plan: _Plan, scope: Scope) -> None:
         criteria = plan.form.criteria
@@ -84,8 +86,14 @@ class _ScopePlan:
         self.applicable = tuple(applicable)
         self.applicable_total = sum(applicable)
         self.lookup: dict[str, tuple[int, dict[str, _Outcome]]] = {
-            c.id: (i, self._outcomes(plan, i, c.is_critical(scope)) if self.applies[i] else {})
+            c.id: (i, self._outcomes(plan, i, c.is_critical(scope)) if self.applies[i]
+                   else self._ignored(plan, i))
             for i, c in enumerate(criteria)
+        }
+        self.applicable_ids = frozenset(c.id for i, c in enumerate(criteria) if self.applies[i])
+        self.unrated = {
+            c.id: (i, Reason(ReasonCode.UNRATED, c.id, plan.domain_ids[plan.domain_of[i]]))
+            for i, c in enumerate(criteria) if self.applies[i]
         }
         self.domain_cache: dict[tuple[int, int, int, int], tuple[DomainScore, bool]] = {}
 
@@ -106,6 +114,14 @@ class _ScopePlan:
                                 plan.domain_ids[d], value.value)
             out[value.value] = (d, weight * value.points, weight * top, flags, reason)
         return out
+
+    @staticmethod
+    def _ignored(plan: _Plan, i: int) -> dict[str, _Outcome]:
+        criterion = plan.form.criteria[i]
+        d = plan.domain_of[i]
+        return {v.value: (d, 0, 0, _IGNORED, Reason(ReasonCode.NOT_APPLICABLE, criterion.id,
+                                                     plan.domain_ids[d], v.value))
+                for v in plan.form.scale}
 
     def domain_score(self, plan: _Plan, d: int, earned: int, possible: int,
                      rated: int) -> tuple[DomainScore, bool]:
@@ -229,6 +245,10 @@ def grade(form: Form, ratings: Iterable[Rating] | Mapping[str, Rating],
         accounted += 1
         d, gained, out_of, flags, reason = outcome
         if flags:
+            if flags & _IGNORED and reason is not None:
+                accounted -= 1
+                t.problems.append((row[0], reason))
+                continue
             if flags & _NEEDS_JUSTIFICATION and not rating.justification.strip():
                 t.complete = False
                 t.problems.append((row[0], Reason(ReasonCode.NA_WITHOUT_JUSTIFICATION,
@@ -243,7 +263,8 @@ def grade(form: Form, ratings: Iterable[Rating] | Mapping[str, Rating],
         possible[d] += out_of
     t.accounted += accounted
     if t.accounted < sp.applicable_total:
-        _unrated(plan, sp, t, given)
+        t.complete = False
+        t.problems.extend(sp.unrated[cid] for cid in sp.applicable_ids.difference(given))
     return _result(plan, sp, t)
 
 
@@ -256,14 +277,6 @@ def _odd_rating(plan: _Plan, sp: _ScopePlan, t: _Tally, i: int, rating: Rating) 
         t.complete = False
     t.problems.append((i, Reason(code, rating.criterion_id, plan.domain_ids[plan.domain_of[i]],
                                  rating.value)))
-
-
-def _unrated(plan: _Plan, sp: _ScopePlan, t: _Tally, given: Mapping[str, Rating]) -> None:
-    t.complete = False
-    for i, criterion in enumerate(plan.form.criteria):
-        if sp.applies[i] and criterion.id not in given:
-            t.problems.append((i, Reason(ReasonCode.UNRATED, criterion.id,
-                                         plan.domain_ids[plan.domain_of[i]])))
 
 
 def _result(plan: _Plan, sp: _ScopePlan, t: _Tally) -> GradeResult:
