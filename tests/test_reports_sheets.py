@@ -361,3 +361,20 @@ def test_ratings_template_for_another_form_version_is_refused(
     assert cells_of(problems_of(exc)) == {(0, "form_hash")}
     with pytest.raises(ImportDataError, match=r"is an \.xlsx workbook"):
         read_ratings_template(tmp_path / "r.csv", mini_form)
+
+
+def test_ratings_csv_with_template_columns_is_validated(tmp_path: Path, mini_form: Form) -> None:
+    from certbench.reports.ratings_sheet import read_ratings_csv
+
+    good = ["MER-01", "", "", "", "fully", "", "", "", "", ""]
+    path = tmp_path / "r.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(RATINGS_COLUMNS)
+        writer.writerow(good)
+    (line,) = read_ratings_csv(path, mini_form, scope=SCOPE)
+    assert (line.criterion_id, line.rating) == ("MER-01", "fully")
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(good)
+    with pytest.raises(ImportDataError, match="duplicates row 2"):
+        read_ratings_csv(path, mini_form, scope=SCOPE)

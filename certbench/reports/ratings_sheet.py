@@ -20,7 +20,7 @@ from typing import Any
 from certbench.domain import Form, Rating, Scope
 from certbench.errors import ImportDataError
 from certbench.reports.imports import parse_day
-from certbench.reports.sheets import Limits, Problems, read_table
+from certbench.reports.sheets import Limits, Problems, RawTable, read_table
 from certbench.reports.tables import escape_formula, freeze_header, write_atomically
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "RatingLine",
     "RatingsSheet",
     "ratings_of",
+    "read_ratings_csv",
     "read_ratings_template",
     "write_ratings_template",
 ]
@@ -216,6 +217,22 @@ def _line(number: int, cells: Mapping[str, str], form: Form, scope: Scope | None
                       cells["corrective_action"], due)
 
 
+def _lines(table: RawTable, form: Form, scope: Scope | None,
+           problems: Problems) -> list[RatingLine]:
+    lines: list[RatingLine] = []
+    seen: dict[str, int] = {}
+    for number, cells in table.rows:
+        line = _line(number, cells, form, scope, problems)
+        if line is None:
+            continue
+        if line.criterion_id in seen:
+            problems.add(number, "criterion_id", f"duplicates row {seen[line.criterion_id]}")
+            continue
+        seen[line.criterion_id] = number
+        lines.append(line)
+    return lines
+
+
 def read_ratings_template(path: Path, form: Form, *, audit_id: str | None = None,
                           scope: Scope | None = None,
                           limits: Limits | None = None) -> RatingsSheet:
@@ -233,19 +250,24 @@ def read_ratings_template(path: Path, form: Form, *, audit_id: str | None = None
     table, problems = read_table(path, RATINGS_COLUMNS, sheet=RATINGS_SHEET, limits=limits)
     about = _read_about(path)
     _check_about(path, about, form, audit_id, problems)
-    lines: list[RatingLine] = []
-    seen: dict[str, int] = {}
-    for number, cells in table.rows:
-        line = _line(number, cells, form, scope, problems)
-        if line is None:
-            continue
-        if line.criterion_id in seen:
-            problems.add(number, "criterion_id", f"duplicates row {seen[line.criterion_id]}")
-            continue
-        seen[line.criterion_id] = number
-        lines.append(line)
+    lines = _lines(table, form, scope, problems)
     problems.raise_if_any()
     return RatingsSheet(about.get("audit_id", ""), form.ref, form.hash, tuple(lines))
+
+
+def read_ratings_csv(path: Path, form: Form, *, scope: Scope | None = None,
+                     limits: Limits | None = None) -> tuple[RatingLine, ...]:
+    """Read and validate a ratings CSV with the template's columns (no audit or form pinning).
+
+    :raises ImportDataError: with every ``(row, column, problem)``.
+    """
+    if path.suffix.lower() != ".csv":
+        raise ImportDataError(f"{path}: expected a .csv file",
+                              problems=[(0, "", "not a .csv file")], file=str(path))
+    table, problems = read_table(path, RATINGS_COLUMNS, limits=limits)
+    lines = _lines(table, form, scope, problems)
+    problems.raise_if_any()
+    return tuple(lines)
 
 
 def ratings_of(lines: Sequence[RatingLine]) -> list[Rating]:
