@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelection, QLocale, Qt, QTimer
-from PySide6.QtWidgets import QHeaderView, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QItemSelection, QLocale, Qt, QTimer
+from PySide6.QtWidgets import QWidget
 
 from certbench.gui.context import AppContext
 from certbench.gui.forms.ui_merchants_page import Ui_MerchantsPage
-from certbench.gui.models import Column, KeysetTableModel, Page, PageQuery, RowRole, RowsTableModel
+from certbench.gui.models import (
+    Column,
+    KeysetTableModel,
+    Page,
+    PageQuery,
+    RowRole,
+    RowsTableModel,
+    configure_view,
+)
 from certbench.gui.tasks import Op
 
 if TYPE_CHECKING:
@@ -33,23 +41,47 @@ def _date(moment: object) -> str:
     return moment.date().isoformat() if hasattr(moment, "date") else ""
 
 
+AUDIT_WORDS = {
+    "draft": QT_TRANSLATE_NOOP("Audit", "draft"),
+    "in_progress": QT_TRANSLATE_NOOP("Audit", "in progress"),
+    "submitted": QT_TRANSLATE_NOOP("Audit", "submitted"),
+    "returned": QT_TRANSLATE_NOOP("Audit", "returned"),
+    "approved": QT_TRANSLATE_NOOP("Audit", "approved"),
+    "certified": QT_TRANSLATE_NOOP("Audit", "certified"),
+    "initial": QT_TRANSLATE_NOOP("Audit", "initial"),
+    "surveillance": QT_TRANSLATE_NOOP("Audit", "surveillance"),
+    "reassessment": QT_TRANSLATE_NOOP("Audit", "reassessment"),
+}
+"""Audit states and kinds (core enum values) as the UI names them."""
+
+
+def audit_word(value: object) -> str:
+    """The translated name of an audit state or kind (the raw value when unknown)."""
+    text = str(value)
+    known = AUDIT_WORDS.get(text)
+    return QCoreApplication.translate("Audit", known) if known else text
+
+
 MERCHANT_COLUMNS: tuple[Column[MerchantRow], ...] = (
-    Column(QT_TRANSLATE_NOOP("Column", "Legal name"), lambda r: r.legal_name, sort_key="name"),
-    Column(QT_TRANSLATE_NOOP("Column", "Trading names"), lambda r: r.trading_names),
-    Column(QT_TRANSLATE_NOOP("Column", "Registration no."), lambda r: r.registration_number),
-    Column(QT_TRANSLATE_NOOP("Column", "Country"), lambda r: r.country),
+    Column(QT_TRANSLATE_NOOP("Column", "Legal name"), lambda r: r.legal_name, sort_key="name",
+           width=34),
+    Column(QT_TRANSLATE_NOOP("Column", "Trading names"), lambda r: r.trading_names, width=16),
+    Column(QT_TRANSLATE_NOOP("Column", "Registration no."), lambda r: r.registration_number,
+           width=20),
+    Column(QT_TRANSLATE_NOOP("Column", "Country"), lambda r: r.country, width=9),
     Column(QT_TRANSLATE_NOOP("Column", "Added"), lambda r: _date(r.created_at),
-           sort_key="created"),
+           sort_key="created", width=11),
 )
 
 AUDIT_COLUMNS: tuple[Column[AuditRow], ...] = (
-    Column(QT_TRANSLATE_NOOP("Column", "Kind"), lambda r: str(r.kind)),
-    Column(QT_TRANSLATE_NOOP("Column", "State"), lambda r: str(r.state)),
-    Column(QT_TRANSLATE_NOOP("Column", "Checklist"), lambda r: f"{r.form_id} {r.form_version}"),
-    Column(QT_TRANSLATE_NOOP("Column", "Assessors"), lambda r: r.assessors),
-    Column(QT_TRANSLATE_NOOP("Column", "Reviewer"), lambda r: r.reviewer or ""),
-    Column(QT_TRANSLATE_NOOP("Column", "Opened"), lambda r: _date(r.opened_at)),
-    Column(QT_TRANSLATE_NOOP("Column", "Completed"), lambda r: _date(r.completed_at)),
+    Column(QT_TRANSLATE_NOOP("Column", "Kind"), lambda r: audit_word(r.kind), width=10),
+    Column(QT_TRANSLATE_NOOP("Column", "State"), lambda r: audit_word(r.state), width=10),
+    Column(QT_TRANSLATE_NOOP("Column", "Checklist"), lambda r: f"{r.form_id} {r.form_version}",
+           width=20),
+    Column(QT_TRANSLATE_NOOP("Column", "Assessors"), lambda r: r.assessors, width=14),
+    Column(QT_TRANSLATE_NOOP("Column", "Reviewer"), lambda r: r.reviewer or "", width=12),
+    Column(QT_TRANSLATE_NOOP("Column", "Opened"), lambda r: _date(r.opened_at), width=11),
+    Column(QT_TRANSLATE_NOOP("Column", "Completed"), lambda r: _date(r.completed_at), width=11),
 )
 
 
@@ -101,10 +133,9 @@ class MerchantsPage(QWidget):
         ui = self.ui
         ui.merchant_table.setModel(self.model)
         ui.audits_table.setModel(self.audits_model)
-        header = ui.merchant_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 260)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        configure_view(ui.merchant_table, MERCHANT_COLUMNS)
+        configure_view(ui.audits_table, AUDIT_COLUMNS)
+        ui.merchant_table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         ui.splitter.setStretchFactor(0, 3)
         ui.splitter.setStretchFactor(1, 2)
 

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QTableView
 
 from certbench.gui.tasks import Op, TaskManager
 
@@ -38,6 +39,7 @@ __all__ = [
     "RowRole",
     "RowsTableModel",
     "SortKeyRole",
+    "configure_view",
 ]
 
 R = TypeVar("R")
@@ -64,6 +66,8 @@ class Column(Generic[R]):
     alignment: Qt.AlignmentFlag = _LEFT
     tooltip: Callable[[R], str] | None = None
     foreground: Callable[[R], QColor | None] | None = None
+    width: int = 0
+    """Initial width in average characters (0: leave it to the view)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,16 @@ def _display(value: object) -> str:
     if isinstance(value, (list, tuple, frozenset, set)):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def configure_view(view: QTableView, columns: Sequence[Column[Any]]) -> None:
+    """Compact rows and the columns' initial widths (in characters of the view's font)."""
+    metrics = view.fontMetrics()
+    view.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
+    header = view.horizontalHeader()
+    for section, column in enumerate(columns):
+        if column.width:
+            header.resizeSection(section, metrics.averageCharWidth() * column.width + 16)
 
 
 class _ColumnsMixin(Generic[R]):

@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtWidgets import QFileDialog, QHeaderView, QLineEdit, QWidget
 
 from certbench.gui.forms.ui_verify_window import Ui_VerifyWindow
-from certbench.gui.models import Column, RowsTableModel
+from certbench.gui.models import Column, RowsTableModel, configure_view
 from certbench.gui.settings import Settings
 from certbench.gui.tasks import Op, TaskManager, current
 
@@ -118,10 +118,13 @@ CHECK_COLUMNS: tuple[Column[Check], ...] = (
 
 
 def summary_without_checks(report: VerificationReport, lang: str) -> str:
-    """The core's plain-language summary, minus its list of checks (the table shows them)."""
+    """The core's plain-language summary without its title line and its list of checks.
+
+    The window shows the verdict in large type and the checks in a table.
+    """
     from certbench.certify.verify import TEXTS
 
-    lines = report.summary(lang).splitlines()
+    lines = report.summary(lang).splitlines()[1:]
     header = TEXTS.get(lang, TEXTS["en"])["checks"]
     if header not in lines:
         return "\n".join(lines)
@@ -154,6 +157,7 @@ class VerifyWindow(QWidget):
         ui = self.ui
         ui.checks_table.setModel(self.checks_model)
         header = ui.checks_table.horizontalHeader()
+        configure_view(ui.checks_table, CHECK_COLUMNS)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         font = QFont(ui.verdict_label.font())
@@ -264,7 +268,6 @@ class VerifyWindow(QWidget):
         self.ui.verdict_label.setStyleSheet(f"color: {VERDICT_COLOURS.get(verdict, _RED)};")
         self.ui.summary_label.setText(summary_without_checks(report, summary_language()))
         self.checks_model.set_rows(report.checks)
-        self.ui.checks_table.resizeRowsToContents()
 
 
 def looks_like_jws(text: str) -> bool:

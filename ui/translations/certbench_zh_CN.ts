@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>Audit</name>
+    <message>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>submitted</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <source>returned</source>
+        <translation>已退回</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>certified</source>
+        <translation>已认证</translation>
+    </message>
+    <message>
+        <source>initial</source>
+        <translation>初次评审</translation>
+    </message>
+    <message>
+        <source>surveillance</source>
+        <translation>监督评审</translation>
+    </message>
+    <message>
+        <source>reassessment</source>
+        <translation>再认证评审</translation>
+    </message>
+</context>
+<context>
     <name>Check</name>
     <message>
         <source>Reading the input</source>

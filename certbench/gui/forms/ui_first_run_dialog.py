@@ -17,8 +17,8 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QPalette, QPixmap, QRadialGradient, QTransform)
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QDialog, QDialogButtonBox,
     QFormLayout, QGroupBox, QLabel, QLineEdit,
-    QPlainTextEdit, QRadioButton, QSizePolicy, QVBoxLayout,
-    QWidget)
+    QPlainTextEdit, QRadioButton, QSizePolicy, QSpacerItem,
+    QVBoxLayout, QWidget)
 
 class Ui_FirstRunDialog(object):
     def setupUi(self, FirstRunDialog):
@@ -120,6 +120,10 @@ class Ui_FirstRunDialog(object):
         self.existing_radio.setObjectName(u"existing_radio")
 
         self.main_layout.addWidget(self.existing_radio)
+
+        self.bottom_spacer = QSpacerItem(20, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
+
+        self.main_layout.addItem(self.bottom_spacer)
 
         self.error_label = QLabel(FirstRunDialog)
         self.error_label.setObjectName(u"error_label")

@@ -17,7 +17,7 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QPalette, QPixmap, QRadialGradient, QTransform)
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QDialog,
     QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-    QSizePolicy, QVBoxLayout, QWidget)
+    QSizePolicy, QSpacerItem, QVBoxLayout, QWidget)
 
 class Ui_SwitchUserDialog(object):
     def setupUi(self, SwitchUserDialog):
@@ -57,6 +57,10 @@ class Ui_SwitchUserDialog(object):
         self.error_label.setWordWrap(True)
 
         self.main_layout.addWidget(self.error_label)
+
+        self.bottom_spacer = QSpacerItem(20, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
+
+        self.main_layout.addItem(self.bottom_spacer)
 
         self.button_box = QDialogButtonBox(SwitchUserDialog)
         self.button_box.setObjectName(u"button_box")

@@ -136,7 +136,7 @@ class Ui_VerifyWindow(object):
         self.checks_table.setObjectName(u"checks_table")
         self.checks_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.checks_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.checks_table.setWordWrap(True)
+        self.checks_table.setWordWrap(False)
         self.checks_table.horizontalHeader().setStretchLastSection(True)
         self.checks_table.verticalHeader().setVisible(False)
 
