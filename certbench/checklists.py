@@ -113,7 +113,8 @@ def load_form(path: Path) -> Form:
     except UnicodeDecodeError as exc:
         raise FormError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
                         file=str(path)) from exc
-    expect = (path.parent.name, path.stem) if resolved.parent.parent.name == "forms" else None
+    under_forms = resolved.parent.parent.name == "forms"
+    expect = (resolved.parent.name, resolved.stem) if under_forms else None
     form = _parse(text, str(path), expect)
     _cache[resolved] = (stat.st_mtime_ns, stat.st_size, form)
     return form
@@ -133,7 +134,7 @@ def find_form(ref: str) -> Form:
             raise FormError("not a form reference: expected ID@VERSION or a file", file=ref)
         path = _forms_root() / form_id / f"{version}.toml"
         if not path.is_file():
-            known = ", ".join(_known_refs()) or "none"
+            known = ", ".join(f"{p.parent.name}@{p.stem}" for p in _form_files()) or "none"
             raise FormError(f"no such form (known forms: {known})", file=ref)
         return load_form(path)
     if not candidate.is_file():
@@ -160,10 +161,6 @@ def _form_files() -> list[Path]:
     except FileNotFoundError:
         return []
     return sorted(root.glob("*/*.toml"))
-
-
-def _known_refs() -> list[str]:
-    return [f"{p.parent.name}@{p.stem}" for p in _form_files()]
 
 
 # -- JSON and hash ----------------------------------------------------------------------
@@ -292,16 +289,13 @@ def _parse(text: str, file: str, expect: tuple[str, str] | None) -> Form:
     scale = _scale(p, doc.get("scale"))
     parameters = _parameters(p, doc.get("parameters", {}))
     bands, default_cap = _grading(p, doc.get("grading"))
-    grades = {b.grade for b in bands}
-    domains, domain_ids = _domains(p, doc.get("domains"), grades)
+    domains, domain_ids = _domains(p, doc.get("domains"), {b.grade for b in bands})
     vocab = _Vocab(categories, evidence_kinds, set(methods), set(parameters), domain_ids)
     criteria = _criteria(p, doc.get("criteria"), vocab)
-    raw_criteria = doc.get("criteria")
-    used = {c.get("domain") for c in raw_criteria if isinstance(c, dict)} if isinstance(
-        raw_criteria, list) else set()
-    for domain in domains:
-        if domain.id not in used:
-            p.add(f"domains.{domain.id}", "has no criteria")
+    raw = doc.get("criteria")
+    used = {c.get("domain") for c in raw if isinstance(c, dict)} if isinstance(raw, list) else ()
+    for domain in (d for d in domains if d.id not in used):
+        p.add(f"domains.{domain.id}", "has no criteria")
     p.raise_if_any(file)
     assert form_id is not None and version is not None and title is not None
     assert published is not None and default_cap is not None
@@ -662,16 +656,15 @@ def _condition(p: _Problems, raw: object, path: str, vocab: _Vocab) -> Condition
 # -- validation: values ---------------------------------------------------------------
 
 
+_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "a boolean"), (int, "an integer"), (float, "a float"), (str, "a string"),
+    (list, "an array"), (dict, "a table"), (dt.datetime, "a date-time"), (dt.date, "a date"),
+    (dt.time, "a time"),
+)
+
+
 def _kind(raw: object) -> str:
-    kinds: tuple[tuple[type, str], ...] = (
-        (bool, "a boolean"), (int, "an integer"), (float, "a float"), (str, "a string"),
-        (list, "an array"), (dict, "a table"), (dt.datetime, "a date-time"),
-        (dt.date, "a date"), (dt.time, "a time"),
-    )
-    for kind, text in kinds:
-        if isinstance(raw, kind):
-            return text
-    return type(raw).__name__
+    return next((text for kind, text in _KINDS if isinstance(raw, kind)), type(raw).__name__)
 
 
 def _table(p: _Problems, raw: object, path: str, *, required: Collection[str] = (),
