@@ -47,7 +47,7 @@ def test_report_audit_writes_the_report_and_the_public_summary(
     assert printed["seal_hash"] == seeded.seal_hash
     assert "审核报告" in pdf_text(out)
     public = tmp_path / "p.pdf"
-    assert main(["report", "audit", seeded.audit_id, "--public", "--out", str(public),
+    assert main(["report", "audit", seeded.audit_id[:8], "--public", "--out", str(public),
                  "--db", url]) == 0
     text = pdf_text(public)
     assert "Certification summary" in text and seeded.seal_hash in text
@@ -59,6 +59,7 @@ def test_report_of_unknown_audit_exits_1(seeded_url: tuple[str, Seeded], tmp_pat
     url, _ = seeded_url
     assert main(["report", "audit", "nope", "--out", str(tmp_path / "x.pdf"), "--db", url]) == 1
     assert "no audit nope" in capsys.readouterr().err
+    assert main(["report", "audit", "", "--out", str(tmp_path / "x.pdf"), "--db", url]) == 1
     assert not (tmp_path / "x.pdf").exists()
 
 

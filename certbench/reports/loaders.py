@@ -320,17 +320,15 @@ def write_audit_ratings_template(session: Session, audit_id: str, path: Path, *,
                                  lang: str = "en") -> int:
     """Write the ratings template of ``audit_id`` (with its current findings) to ``path``.
 
-    Returns the number of criteria listed.
+    ``audit_id`` may be a unique id prefix. Returns the number of criteria listed.
 
     :raises NotFoundError: no such audit.
     :raises ExportError: the audit's form is not installed or the file cannot be written.
     """
-    from certbench.errors import NotFoundError
     from certbench.reports.ratings_sheet import write_ratings_template
+    from certbench.reports.report_loader import resolve_audit
 
-    audit = session.get(Audit, audit_id)
-    if audit is None:
-        raise NotFoundError(f"no audit {audit_id}", audit_id=audit_id)
+    audit = resolve_audit(session, audit_id)
     form = form_for(audit)
     if form is None:
         raise ExportError(f"the form {audit.form_id}@{audit.form_version} with the hash the "
@@ -340,6 +338,6 @@ def write_audit_ratings_template(session: Session, audit_id: str, path: Path, *,
                                 "nonconformity": f.nc_class.value if f.nc_class else None,
                                 "corrective_action": f.corrective_action,
                                 "due_date": f.due_date}
-               for f in session.scalars(sa.select(Finding).where(Finding.audit_id == audit_id))}
+               for f in session.scalars(sa.select(Finding).where(Finding.audit_id == audit.id))}
     return write_ratings_template(path, form, audit_id=audit.id,
                                   scope=Scope.from_json(audit.scope), current=current, lang=lang)

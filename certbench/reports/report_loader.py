@@ -50,15 +50,29 @@ from certbench.storage import (
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["audit_report_data"]
+__all__ = ["audit_report_data", "resolve_audit"]
 
 _UNRATED = Text("Not rated", "未评分")
 
 
+def resolve_audit(session: Session, ref: str) -> Audit:
+    """The audit with id ``ref``, or the only one whose id starts with ``ref`` (4+ characters).
+
+    :raises NotFoundError: none or several match.
+    """
+    found = session.get(Audit, ref)
+    if found is not None:
+        return found
+    matches = list(session.scalars(sa.select(Audit).where(Audit.id.startswith(ref, autoescape=True))
+                                   .limit(2))) if len(ref) >= 4 else []
+    if len(matches) != 1:
+        raise NotFoundError(f"{'several audits match' if matches else 'no audit'} {ref}",
+                            audit_id=ref)
+    return matches[0]
+
+
 def _audit(session: Session, audit_id: str) -> tuple[Audit, Form]:
-    audit = session.get(Audit, audit_id)
-    if audit is None:
-        raise NotFoundError(f"no audit {audit_id}", audit_id=audit_id)
+    audit = resolve_audit(session, audit_id)
     form = form_for(audit)
     if form is None:
         raise ExportError(f"the form {audit.form_id}@{audit.form_version} with the hash the "
@@ -183,7 +197,7 @@ def _domains(form: Form, result: GradeResult) -> tuple[DomainLine, ...]:
 
 def audit_report_data(session: Session, audit_id: str, *,
                       generated: datetime | None = None) -> AuditReportData:
-    """Everything the audit report of ``audit_id`` shows.
+    """Everything the audit report of ``audit_id`` (or a unique id prefix) shows.
 
     :raises NotFoundError: no such audit.
     :raises ExportError: the audit's form is not installed, or a stored record is unreadable.
