@@ -17,7 +17,7 @@ trading names or registration number (a scan of one narrow column).
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -47,6 +47,7 @@ __all__ = [
     "MerchantSort",
     "PageKey",
     "SearchMode",
+    "audit_rows",
     "audit_rows_for_merchant",
     "audit_with_findings",
     "merchant_count",
@@ -234,6 +235,12 @@ def _audit_rows(session: Session, condition: sa.ColumnElement[bool]) -> list[Aud
 def audit_rows_for_merchant(session: Session, merchant_id: str) -> list[AuditRow]:
     """Every audit of a merchant, oldest first."""
     return _audit_rows(session, Audit.merchant_id == merchant_id)
+
+
+def audit_rows(session: Session, states: Collection[AuditState] = ()) -> list[AuditRow]:
+    """Every audit (or those in ``states``), oldest first: the workbench's audit list."""
+    return _audit_rows(session, Audit.state.in_(list(states)) if states
+                       else Audit.id.is_not(None))
 
 
 def _finding_rows(session: Session, audit_id: str) -> tuple[FindingRow, ...]:
