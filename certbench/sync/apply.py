@@ -35,6 +35,7 @@ from certbench.sync.records import (
     APPLY_ORDER,
     content_of,
     find_local,
+    prefetch,
     revision,
     spec,
     write_content,
@@ -62,13 +63,41 @@ class ApplyCounts:
                 "conflicts": self.conflicts, "journal_events": self.journal_events}
 
 
-def set_base(session: Session, record_type: str, record_id: str, rev: str) -> None:
-    """Record ``rev`` as the revision both sides agree on for this record."""
-    row = session.get(SyncBase, (record_type, record_id))
+def set_base(session: Session, record_type: str, record_id: str, rev: str,
+             known: dict[str, SyncBase] | None = None) -> None:
+    """Record ``rev`` as the revision both sides agree on for this record.
+
+    ``known``: the base rows already loaded for this record type (a miss there
+    means there is none, and no query is needed).
+    """
+    row = (known.get(record_id) if known is not None
+           else session.get(SyncBase, (record_type, record_id)))
     if row is None:
-        session.add(SyncBase(record_type=record_type, record_id=record_id, revision=rev))
+        row = SyncBase(record_type=record_type, record_id=record_id, revision=rev)
+        session.add(row)
+        if known is not None:
+            known[record_id] = row
     else:
         row.revision = rev
+
+
+@dataclass
+class _Loaded:
+    """Rows loaded up front for one record type."""
+
+    rows: dict[str, Any]
+    bases: dict[str, SyncBase]
+
+
+def _load(session: Session, type_name: str, records: list[RecordEntry]) -> _Loaded:
+    ids = [r.id for r in records]
+    bases: dict[str, SyncBase] = {}
+    for start in range(0, len(ids), 500):
+        for base in session.scalars(sa.select(SyncBase).where(
+                SyncBase.record_type == type_name,
+                SyncBase.record_id.in_(ids[start:start + 500]))):
+            bases[base.record_id] = base
+    return _Loaded(prefetch(session, spec(type_name), ids), bases)
 
 
 def _bump(counts: ApplyCounts, name: str) -> ApplyCounts:
@@ -82,26 +111,26 @@ def _known_conflict(session: Session, record_type: str, record_id: str, rev: str
 
 
 def _apply_record(session: Session, manifest: Manifest, record: RecordEntry,
-                  counts: ApplyCounts) -> ApplyCounts:
+                  counts: ApplyCounts, loaded: _Loaded) -> ApplyCounts:
     record_spec = spec(record.type)
     if record.id != record.data.get("id") or revision(record_spec, record.data) != record.revision:
         raise package_error(PackageCode.BAD_MANIFEST,
                             f"{record.type} {record.id}: its revision does not match its content")
-    row = find_local(session, record_spec, record.data)
+    row = find_local(session, record_spec, record.data, loaded.rows)
     if row is None:
         write_content(session, record_spec, record.data, None)
-        set_base(session, record.type, record.id, record.revision)
+        set_base(session, record.type, record.id, record.revision, loaded.bases)
         return _bump(counts, "inserted")
     local_id = str(row.id)  # type: ignore[attr-defined]
     local_rev = revision(record_spec, content_of(session, record_spec, row))
     if not record_spec.versioned or local_rev == record.revision:
-        set_base(session, record.type, local_id, local_rev)
+        set_base(session, record.type, local_id, local_rev, loaded.bases)
         return _bump(counts, "unchanged")
     if _known_conflict(session, record.type, local_id, record.revision):
         return _bump(counts, "unchanged")
     if local_rev == record.base:
         write_content(session, record_spec, record.data, row)
-        set_base(session, record.type, local_id, record.revision)
+        set_base(session, record.type, local_id, record.revision, loaded.bases)
         return _bump(counts, "updated")
     if record.revision == record.base:
         return _bump(counts, "kept_local")
@@ -188,8 +217,12 @@ def apply_manifest(session: Session, manifest: Manifest, *, actor: str) -> Apply
         spec(record.type)
         by_type.setdefault(record.type, []).append(record)
     for type_name in APPLY_ORDER:
-        for record in by_type.get(type_name, []):
-            counts = _apply_record(session, manifest, record, counts)
+        records = by_type.get(type_name, [])
+        loaded = _load(session, type_name, records)
+        with session.no_autoflush:
+            for record in records:
+                counts = _apply_record(session, manifest, record, counts, loaded)
+        session.flush()
     events: dict[str, list[Mapping[str, Any]]] = {}
     for event in manifest.journal:
         events.setdefault(str(event["audit_id"]), []).append(event)

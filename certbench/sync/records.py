@@ -42,6 +42,7 @@ __all__ = [
     "RecordSpec",
     "content_of",
     "find_local",
+    "prefetch",
     "revision",
     "spec",
     "write_content",
@@ -162,10 +163,18 @@ def _decoded(record_spec: RecordSpec, content: Mapping[str, object]) -> dict[str
     return values
 
 
-def find_local(session: Session, record_spec: RecordSpec,
-               content: Mapping[str, object]) -> Base | None:
-    """The local row this incoming record meets: by id, or a finding by its criterion."""
-    row = session.get(record_spec.model, content.get("id"))
+def find_local(session: Session, record_spec: RecordSpec, content: Mapping[str, object],
+               loaded: Mapping[str, Base] | None = None) -> Base | None:
+    """The local row this incoming record meets: by id, or a finding by its criterion.
+
+    ``loaded`` is the result of :func:`prefetch` for these ids; a miss there
+    needs no query by id.
+    """
+    record_id = content.get("id")
+    if loaded is not None:
+        row = loaded.get(str(record_id))
+    else:
+        row = session.get(record_spec.model, record_id)
     if row is None and record_spec.model is Finding:
         row = session.scalars(sa.select(Finding).where(
             Finding.audit_id == content.get("audit_id"),
@@ -189,15 +198,24 @@ def write_content(session: Session, record_spec: RecordSpec, content: Mapping[st
                 continue
             setattr(row, key, value)
     if isinstance(row, Audit):
+        session.flush()
         _set_assessors(session, row.id, content["assessors"])
-    session.flush()
     return row
+
+
+def prefetch(session: Session, record_spec: RecordSpec, ids: list[str]) -> dict[str, Base]:
+    """The local rows with these ids, loaded in a few queries."""
+    model: Any = record_spec.model
+    found: dict[str, Base] = {}
+    for start in range(0, len(ids), 500):
+        for row in session.scalars(sa.select(model).where(model.id.in_(ids[start:start + 500]))):
+            found[row.id] = row
+    return found
 
 
 def _set_assessors(session: Session, audit_id: str, assessors: object) -> None:
     if not isinstance(assessors, list) or not all(isinstance(a, str) for a in assessors):
         raise package_error(PackageCode.BAD_MANIFEST, "an audit's assessors must be user ids")
-    session.flush()
     session.execute(sa.delete(audit_assessors).where(audit_assessors.c.audit_id == audit_id))
     for user_id in sorted(set(assessors)):
         session.execute(sa.insert(audit_assessors).values(audit_id=audit_id, user_id=user_id))
