@@ -50,6 +50,7 @@ __all__ = [
 ALG = "ES256"
 _COORD = 32
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
+_B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 MAX_SAFE_INTEGER = 2**53 - 1
 _SUPPLEMENTARY = re.compile(rb"[\xf0-\xf4]")  # lead bytes of 4-byte UTF-8 sequences
 
@@ -84,13 +85,14 @@ def b64url_decode(text: str) -> bytes:
     non-canonical trailing bits are :class:`MalformedError`."""
     if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
         raise MalformedError("not base64url without padding")
+    tail = len(text) % 4
+    # The last character of a 2- or 3-character group carries 4 or 2 unused bits: zero.
+    if tail and _B64_ALPHABET.index(text[-1]) & (0x0F if tail == 2 else 0x03):
+        raise MalformedError("non-canonical base64url (stray trailing bits)")
     try:
-        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError) as exc:
         raise MalformedError("not base64url without padding") from exc
-    if b64url_encode(data) != text:
-        raise MalformedError("non-canonical base64url (stray trailing bits)")
-    return data
 
 
 def der_to_raw(der: bytes) -> bytes:

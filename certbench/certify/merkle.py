@@ -129,8 +129,20 @@ class MerkleTree:
 
 
 def merkle_root(leaf_hashes: Sequence[bytes]) -> bytes:
-    """The Merkle Tree Hash over already hashed leaves."""
-    return MerkleTree(leaf_hashes).root()
+    """The Merkle Tree Hash over already hashed leaves.
+
+    Computed level by level, carrying an unpaired last node up unchanged; this
+    yields the same root as RFC 6962's split at the largest power of two.
+    """
+    if not leaf_hashes:
+        return EMPTY_ROOT
+    level = list(leaf_hashes)
+    while len(level) > 1:
+        paired = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            paired.append(level[-1])
+        level = paired
+    return level[0]
 
 
 def root_of(leaves: Iterable[bytes]) -> bytes:

@@ -219,8 +219,14 @@ class Registry:
                  heads: Iterable[TreeHead] = ()) -> None:
         self.log_name = log_name
         self.log_id = log_id
-        self._entries: list[RegistryEntry] = list(entries)
-        self._tree = MerkleTree([leaf_hash(e.leaf()) for e in self._entries])
+        self._entries: list[RegistryEntry] = []
+        self._tree = MerkleTree([])
+        self._issued: dict[str, int] = {}
+        """Index of the issuance entry by seal hash and by certificate number."""
+        self._changes: dict[str, list[int]] = {}
+        """Indexes of the status changes by certificate number."""
+        for entry in entries:
+            self._add(entry)
         self._heads: list[TreeHead] = list(heads)
         self._memo: tuple[TrustFile, tuple[object, ...], list[RegistryCheck]] | None = None
 
@@ -275,35 +281,38 @@ class Registry:
         return self._tree.consistency_proof(old_size, new_size)
 
     def index_of(self, *, seal_hash: str = "", number: str = "") -> int | None:
-        """Index of the issuance entry for ``seal_hash`` or ``number``."""
-        for i, entry in enumerate(self._entries):
-            if entry.type is EntryType.ISSUED and (
-                    (seal_hash and entry.seal == seal_hash) or (number and entry.no == number)):
-                return i
-        return None
+        """Index of the (first) issuance entry for ``seal_hash`` or ``number``."""
+        if seal_hash and f"seal:{seal_hash}" in self._issued:
+            return self._issued[f"seal:{seal_hash}"]
+        return self._issued.get(f"no:{number}") if number else None
 
     def status_of(self, *, seal_hash: str = "", number: str = "") -> RegistryStatus:
         """The certificate's status from the entries the latest signed head covers."""
         head = self.head
-        covered = self._entries[: head.size] if head is not None else self._entries
+        size = head.size if head is not None else len(self._entries)
         as_of = head.time if head is not None else None
-        issue = next((e for e in covered if e.type is EntryType.ISSUED and (
-            (seal_hash and e.seal == seal_hash) or (number and e.no == number))), None)
-        if issue is None:
+        index = self.index_of(seal_hash=seal_hash, number=number)
+        if index is None or index >= size:
             return RegistryStatus(None, as_of, number, seal_hash)
+        issue = self._entries[index]
         status, reason, changed = CertificateStatus.VALID, "", issue.at
-        for entry in covered:
-            if entry.no == issue.no and entry.type is not EntryType.ISSUED:
+        for i in self._changes.get(issue.no, ()):
+            if index < i < size:
+                entry = self._entries[i]
                 status, reason, changed = _STATUS_AFTER[entry.type], entry.reason, entry.at
         return RegistryStatus(status, as_of, issue.no, issue.seal, reason, changed)
 
     # -- writing --------------------------------------------------------------------
 
     def _current(self, number: str, upto: int) -> CertificateStatus | None:
-        status = None
-        for entry in self._entries[:upto]:
-            if entry.no == number:
-                status = _STATUS_AFTER[entry.type]
+        """Status of ``number`` after the first ``upto`` entries (``None``: not issued)."""
+        index = self._issued.get(f"no:{number}")
+        if index is None or index >= upto:
+            return None
+        status = CertificateStatus.VALID
+        for i in self._changes.get(number, ()):
+            if index < i < upto:
+                status = _STATUS_AFTER[self._entries[i].type]
         return status
 
     def _problem(self, entry: RegistryEntry, upto: int) -> str:
@@ -329,9 +338,18 @@ class Registry:
         problem = self._problem(entry, len(self._entries))
         if problem:
             raise RegistryError(problem, number=entry.no)
+        return self._add(entry)
+
+    def _add(self, entry: RegistryEntry) -> int:
+        index = len(self._entries)
         self._entries.append(entry)
         self._tree.append(leaf_hash(entry.leaf()))
-        return len(self._entries) - 1
+        if entry.type is EntryType.ISSUED:
+            self._issued.setdefault(f"seal:{entry.seal}", index)
+            self._issued.setdefault(f"no:{entry.no}", index)
+        else:
+            self._changes.setdefault(entry.no, []).append(index)
+        return index
 
     def sign_head(self, key: IssuerKey, *, now: datetime | None = None) -> TreeHead:
         """Sign a head over all entries at ``now`` and add it to the log's heads."""
@@ -409,7 +427,7 @@ class Registry:
             problem = replay._problem(entry, len(replay._entries))
             if problem:
                 return RegistryCheck("history", False, problem)
-            replay._entries.append(entry)
+            replay._add(entry)
         return RegistryCheck("history", True)
 
     def verify(self, trust: TrustFile, *,

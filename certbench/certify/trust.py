@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -88,13 +88,14 @@ class TrustedKey:
     """End of the window of use: the certificate's end, or the moment of retirement."""
     status: KeyStatus
     compromised_at: datetime | None = None
+    public_key: ec.EllipticCurvePublicKey = field(init=False, repr=False, compare=False)
+    """The key's public half, taken from the certificate once (not parsed per seal)."""
 
-    @property
-    def public_key(self) -> ec.EllipticCurvePublicKey:
-        """The key's public half (from the certificate)."""
+    def __post_init__(self) -> None:
         key = self.certificate.public_key()
-        assert isinstance(key, ec.EllipticCurvePublicKey)  # checked on load
-        return key
+        if not isinstance(key, ec.EllipticCurvePublicKey):
+            raise MalformedError(f"trust file: key {self.kid[:16]} is not an EC key")
+        object.__setattr__(self, "public_key", key)
 
     def problem_at(self, moment: datetime) -> str:
         """Why this key cannot vouch for a signature made at ``moment``; ``""`` if it can."""
