@@ -213,6 +213,19 @@ def test_formulas_are_refused_in_csv_and_xlsx(tmp_path: Path) -> None:
     assert "formula" in problems_of(exc2)[0][2]
 
 
+def test_xlsx_text_that_only_looks_like_a_formula_is_text(tmp_path: Path) -> None:
+    workbook = Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.append(list(MERCHANT_COLUMNS))
+    ws.append(["x", "", "-42", "CN", "", "https://a.example", "", "", ""])
+    ws.cell(2, 1).value = "=Beta"
+    ws.cell(2, 1).data_type = "s"
+    workbook.save(tmp_path / "m.xlsx")
+    (record,) = read_merchants(tmp_path / "m.xlsx")
+    assert record.legal_name == "=Beta" and record.registration_number == "-42"
+
+
 def test_escaped_text_from_an_export_reads_back(tmp_path: Path) -> None:
     rows = [["'=literal text", "", "'-42", "CN", "", "https://b.example", "", "", ""]]
     (record,) = read_merchants(write_csv(tmp_path / "m.csv", MERCHANT_COLUMNS, rows))

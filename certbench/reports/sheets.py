@@ -103,13 +103,17 @@ def _check_header(header: Sequence[str], expected: Sequence[str], source: str) -
     problems.raise_if_any()
 
 
-def _text_cell(value: str, row: int, column: str, problems: Problems, limits: Limits) -> str:
+def _text_cell(value: str, row: int, column: str, *, problems: Problems, limits: Limits,
+               typed: bool) -> str:
+    """A cell's text; ``typed`` cells (XLSX) were already checked for formulas by type."""
     if len(value) > limits.max_cell_chars:
         problems.add(row, column, f"longer than {limits.max_cell_chars} characters")
         return ""
     if value.startswith("'") and value[1:].startswith(FORMULA_START):
         return value[1:]
     stripped = value.strip()
+    if typed:
+        return stripped
     if stripped.startswith(("=", "@")) or (
             stripped.startswith(("+", "-")) and not _NUMBERISH.match(stripped)):
         problems.add(row, column, "looks like a formula; formulas are not imported")
@@ -219,7 +223,7 @@ def _trim_header(header: list[str]) -> list[str]:
 
 
 def _rows_to_table(header: list[str], rows: list[list[str]], numbers: list[int], *,
-                   problems: Problems, limits: Limits) -> RawTable:
+                   problems: Problems, limits: Limits, typed: bool) -> RawTable:
     out: list[tuple[int, dict[str, str]]] = []
     for number, raw in zip(numbers, rows, strict=True):
         if not any(v.strip() for v in raw):
@@ -227,8 +231,8 @@ def _rows_to_table(header: list[str], rows: list[list[str]], numbers: list[int],
         extra = [v for v in raw[len(header):] if v.strip()]
         if extra:
             problems.add(number, "", "has values beyond the last column")
-        cells = {name: _text_cell(raw[i] if i < len(raw) else "", number, name, problems,
-                                  limits)
+        cells = {name: _text_cell(raw[i] if i < len(raw) else "", number, name,
+                                  problems=problems, limits=limits, typed=typed)
                  for i, name in enumerate(header)}
         out.append((number, cells))
     return RawTable(problems.source, tuple(out))
@@ -259,4 +263,6 @@ def read_table(path: Path, expected: Sequence[str], *, sheet: str | None = None,
     else:
         header, rows, numbers = _xlsx_rows(path, sheet, limits, problems)
     _check_header(_trim_header(header), expected, source)
-    return _rows_to_table(header, rows, numbers, problems=problems, limits=limits), problems
+    table = _rows_to_table(header, rows, numbers, problems=problems, limits=limits,
+                           typed=suffix == ".xlsx")
+    return table, problems
