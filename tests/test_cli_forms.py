@@ -200,8 +200,8 @@ def test_grade_scope_from_file_and_every_reason_in_words(
         "not certifiable.",
         "  - PAY-03 is not rated yet.",
         "  - QQ-01 is not a criterion of mini-trust@1.0; its rating (fully) was ignored.",
-        "  - Domain PAY is below its floor; the grade is capped at B.",
-        "  - Domain XB is below its floor; the grade is capped at C.",
+        "  - Domain PAY is below its floor (40.00 < 62.5); the grade is capped at B.",
+        "  - Domain XB is below its floor (0.00 < 50); the grade is capped at C.",
         "  - The overall score 50.00 is below the lowest grade band: not certifiable.",
     ]
 

@@ -153,7 +153,7 @@ def _result_json(form: Form, result: GradeResult, scope: Scope,
         ],
         "reasons": [
             {"code": r.code.value, "criterion": r.criterion_id, "domain": r.domain_id,
-             "detail": r.detail, "text": describe_reason(r, form)}
+             "detail": r.detail, "text": describe_reason(r, form, result)}
             for r in result.reasons
         ],
     }
@@ -177,13 +177,18 @@ def _result_text(form: Form, result: GradeResult) -> str:
         f"certifiable: {'yes' if result.certifiable else 'no'}",
     ]
     if result.reasons:
-        lines += ["", "reasons:"] + [f"  - {describe_reason(r, form)}" for r in result.reasons]
+        lines += ["", "reasons:"]
+        lines += [f"  - {describe_reason(r, form, result)}" for r in result.reasons]
     return "\n".join(lines)
 
 
-def describe_reason(reason: Reason, form: Form) -> str:
-    """One plain-English sentence for ``reason``."""
+def describe_reason(reason: Reason, form: Form, result: GradeResult | None = None) -> str:
+    """One plain-English sentence for ``reason`` (with scores when ``result`` is given)."""
     c, d, detail = reason.criterion_id, reason.domain_id, reason.detail
+    below = ""
+    if reason.code is ReasonCode.DOMAIN_BELOW_FLOOR and result is not None and d is not None:
+        floor = next(x.floor for x in form.domains if x.id == d)
+        below = f" ({result.domain(d).score} < {floor})"
     texts = {
         ReasonCode.UNRATED: f"{c} is not rated yet.",
         ReasonCode.UNKNOWN_CRITERION: f"{c} is not a criterion of {form.ref}; its rating "
@@ -196,8 +201,8 @@ def describe_reason(reason: Reason, form: Form) -> str:
                                              "it counts as unrated.",
         ReasonCode.CRITICAL_BELOW_FULL: f"{c} is critical and rated {detail!r}, below the top "
                                         "of the scale: not certifiable.",
-        ReasonCode.DOMAIN_BELOW_FLOOR: f"Domain {d} is below its floor; the grade is capped at "
-                                       f"{detail}.",
+        ReasonCode.DOMAIN_BELOW_FLOOR: f"Domain {d} is below its floor{below}; the grade is "
+                                       f"capped at {detail}.",
         ReasonCode.BELOW_LOWEST_BAND: f"The overall score {detail} is below the lowest grade "
                                       "band: not certifiable.",
         ReasonCode.NO_APPLICABLE_CRITERIA: "No criterion counts for this scope, so there is no "
