@@ -163,7 +163,7 @@ class _Plan:
         if plan is None:
             plan = _ScopePlan(self, scope)
             if len(self._scopes) >= _SCOPE_CACHE_SIZE:
-                self._scopes.pop(next(iter(self._scopes)))
+                self._scopes.pop(next(iter(self._scopes)), None)
             self._scopes[scope] = plan
         return plan
 
@@ -176,7 +176,7 @@ def _plan(form: Form) -> _Plan:
     if plan is None or plan.form is not form:
         plan = _Plan(form)
         if len(_plans) >= _PLAN_CACHE_SIZE:
-            _plans.pop(next(iter(_plans)))
+            _plans.pop(next(iter(_plans)), None)
         _plans[id(form)] = plan
     return plan
 
