@@ -36,6 +36,7 @@ from certbench.certify.seal import (
     SealDetail,
     SealPayload,
     decode_seal,
+    parse_jws,
     read_seal_file,
     seal_file_bytes,
     seal_hash,
@@ -179,6 +180,16 @@ def test_parse_refuses_every_non_canonical_form(key: IssuerKey, issued: sealkit.
     for text in bad:
         with pytest.raises(MalformedError):
             decode_seal(text)
+
+
+def test_parse_jws_and_signing_from_a_mapping(key: IssuerKey, issued: sealkit.Issued) -> None:
+    header, payload, signature = parse_jws(issued.seal.jws)
+    assert header == {"alg": "ES256", "kid": key.kid, "typ": SEAL_TYP}
+    assert payload == issued.seal.payload.canonical() and len(signature) == 64
+    again = sign_seal(issued.seal.payload.to_json(), key)
+    assert again.seal_hash == issued.seal.seal_hash and again.payload == issued.seal.payload
+    with pytest.raises(MalformedError):
+        sign_seal({**issued.seal.payload.to_json(), "v": 2}, key)
 
 
 def test_kid_in_header_must_match_payload(key: IssuerKey, issued: sealkit.Issued) -> None:

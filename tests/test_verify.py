@@ -570,6 +570,17 @@ def test_a_signed_certificate_pdf_is_valid(key: IssuerKey, trust: TrustFile,
     assert report.seal_hash == issued.seal.seal_hash
 
 
+def test_pdfsig_accepts_the_issuer_certificate_as_signer(signed_pdf: bytes,
+                                                        tmp_path: Path) -> None:
+    import subprocess
+
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(signed_pdf)
+    out = subprocess.run(["pdfsig", str(path)], check=False, capture_output=True, text=True)
+    assert "Signature is Valid" in out.stdout, out.stdout + out.stderr
+    assert "Example Certification Body" in out.stdout
+
+
 def test_a_pdf_signed_by_someone_else_is_tampered(trust: TrustFile, unsigned_pdf: bytes) -> None:
     from certbench.certify.pdf import sign_pdf
 

@@ -45,6 +45,7 @@ __all__ = [
     "SealValidity",
     "decimal_text",
     "decode_seal",
+    "parse_jws",
     "read_seal_file",
     "seal_file_bytes",
     "seal_hash",
@@ -347,17 +348,29 @@ class DecodedSeal:
     seal_hash: str
 
 
-def sign_seal(payload: SealPayload, key: IssuerKey) -> Seal:
-    """Sign ``payload`` with the issuer key it names.
+def sign_seal(payload: SealPayload | Mapping[str, object], key: IssuerKey) -> Seal:
+    """Sign ``payload`` (a :class:`SealPayload` or its JSON mapping) with the issuer key it names.
 
     :raises SigningError: ``payload.iss.kid`` is not ``key.kid``.
+    :raises MalformedError: a mapping that is not a v1 payload.
     """
+    if not isinstance(payload, SealPayload):
+        payload = SealPayload.from_json(loads_strict(canonical_bytes(payload)))
     if payload.iss.kid != key.kid:
         raise SigningError("the payload names another issuer key than the one signing it")
     data = payload.canonical()
     SealPayload.from_json(loads_strict(data))  # never sign what the verifier would refuse
     jws = sign_compact(data, key.private_key, kid=key.kid, typ=SEAL_TYP)
     return Seal(jws, seal_hash(data), payload)
+
+
+def parse_jws(text: str) -> tuple[Mapping[str, object], bytes, bytes]:
+    """``(header, payload bytes, raw r||s signature)`` of a compact seal JWS, strictly.
+
+    :raises MalformedError: anything :func:`certbench.certify.jws.parse_compact` refuses.
+    """
+    parsed = parse_compact(text, typ=SEAL_TYP)
+    return parsed.header, parsed.payload, parsed.signature
 
 
 def decode_seal(text: str) -> DecodedSeal:
