@@ -25,10 +25,10 @@ from certbench.reports.imports import (
     import_merchants,
 )
 from certbench.reports.loaders import (
+    dashboard_rows,
     domain_score_rows,
     export_table,
     findings_rows,
-    grade_history_rows,
     overdue_rows,
     register_rows,
     write_audit_ratings_template,
@@ -201,10 +201,10 @@ def test_findings_and_overdue_exports(db: Database, seeded: Seeded) -> None:
 
 def test_dashboard_figures_from_loaded_rows(db: Database, seeded: Seeded) -> None:
     with db.session() as s:
-        register = register_rows(s, as_of=date(2027, 7, 1))
-        history = grade_history_rows(s, as_of=date(2027, 7, 1))
-        scores = domain_score_rows(s)
-        overdue = overdue_rows(s, as_of=date(2027, 7, 1))
+        rows = dashboard_rows(s, as_of=date(2027, 7, 1))
+        assert list(rows.domain_scores) == domain_score_rows(s)
+    register, history, scores, overdue = (list(rows.register), list(rows.history),
+                                          list(rows.domain_scores), list(rows.overdue))
     grade_letter = register[0].grade
     assert analytics.grade_distribution(register) == {grade_letter: 1}
     assert analytics.certificates_with_grade(register, grade_letter) == register

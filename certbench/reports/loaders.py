@@ -41,7 +41,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GRADED_STATES",
+    "DashboardRows",
     "add_months",
+    "dashboard_rows",
     "domain_score_rows",
     "export_table",
     "findings_rows",
@@ -341,3 +343,22 @@ def write_audit_ratings_template(session: Session, audit_id: str, path: Path, *,
                for f in session.scalars(sa.select(Finding).where(Finding.audit_id == audit.id))}
     return write_ratings_template(path, form, audit_id=audit.id,
                                   scope=Scope.from_json(audit.scope), current=current, lang=lang)
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardRows:
+    """Everything the dashboard charts need, loaded in one go (on a worker thread)."""
+
+    as_of: date
+    register: tuple[RegisterRow, ...]
+    history: tuple[GradeHistoryRow, ...]
+    domain_scores: tuple[DomainScoreRow, ...]
+    overdue: tuple[OverdueRow, ...]
+
+
+def dashboard_rows(session: Session, *, as_of: date) -> DashboardRows:
+    """The rows behind every dashboard chart; feed them to :mod:`certbench.reports.analytics`."""
+    return DashboardRows(as_of, tuple(register_rows(session, as_of=as_of)),
+                         tuple(grade_history_rows(session, as_of=as_of)),
+                         tuple(domain_score_rows(session)),
+                         tuple(overdue_rows(session, as_of=as_of)))
