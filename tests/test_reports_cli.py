@@ -121,3 +121,14 @@ def test_report_commands_import_no_heavy_library_at_start_up() -> None:
             " if m in sys.modules]\n"
             "assert not heavy, heavy\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_audit_template_command_writes_the_ratings_template(
+        seeded_url: tuple[str, Seeded], tmp_path: Path) -> None:
+    url, seeded = seeded_url
+    out = tmp_path / "template.xlsx"
+    assert main(["audit", "template", seeded.audit_id[:8], "--xlsx", "--out", str(out),
+                 "--db", url]) == 0
+    workbook = load_workbook(out)
+    assert workbook["About"]["B1"].value == seeded.audit_id
+    assert workbook[RATINGS_SHEET].cell(2, 5).value == "fully"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from certbench.cli.acting import acting, open_db
 from certbench.cli.common import Subparsers, add_common, emit
+from certbench.cli.reports import add_template_command
 
 __all__ = ["register"]
 
@@ -68,6 +69,7 @@ def register(subparsers: Subparsers) -> None:
     show.add_argument("audit", metavar="AUDIT")
     add_common(show)
     show.set_defaults(handler=_show)
+    add_template_command(sub)
 
 
 def _open(args: argparse.Namespace) -> int:
