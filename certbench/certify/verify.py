@@ -455,9 +455,10 @@ def verify(data: bytes | str, *, trust: TrustFile | None = None,
     :param trust: the issuer's trust file; without one the verdict is at best UNKNOWN ISSUER.
     :param registry: the issuer's registry, for the certificate's status.
     :param form: the form the seal names, to recompute the grade from the seal file's detail.
-    :param now: the moment to check validity for (default: the current UTC time).
+    :param now: the moment to check validity for (default: the current time; naive means UTC).
     """
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    moment = now or datetime.now(UTC)
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     work = _Work()
     try:
         _read_input(data, work)
