@@ -10,6 +10,9 @@ For each versioned record, with ``local`` the revision of the local copy,
 * otherwise both sides changed it: a :class:`SyncConflict` holds the incoming
   version until someone resolves it (:mod:`certbench.sync.conflicts`).
 
+The body and its users are the office's to manage: in an ``assignments``
+package (office to field) their incoming version always wins.
+
 Journal events travel verbatim: when the local journal of an audit is a prefix
 of the sender's, the missing events are appended as they are (each checked
 against its hash and its link); when both sides wrote events, the sender's are
@@ -42,6 +45,8 @@ from certbench.sync.records import (
 )
 
 __all__ = ["ApplyCounts", "apply_manifest", "set_base"]
+
+_OFFICE_OWNED = frozenset({"body", "user"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +133,7 @@ def _apply_record(session: Session, manifest: Manifest, record: RecordEntry,
         return _bump(counts, "unchanged")
     if _known_conflict(session, record.type, local_id, record.revision):
         return _bump(counts, "unchanged")
-    if local_rev == record.base:
+    if local_rev == record.base or _authoritative(manifest, record):
         write_content(session, record_spec, record.data, row)
         set_base(session, record.type, local_id, record.revision, loaded.bases)
         return _bump(counts, "updated")
@@ -143,6 +148,11 @@ def _apply_record(session: Session, manifest: Manifest, record: RecordEntry,
     session.flush()
     counts = _bump(counts, "conflicts")
     return replace(counts, conflict_ids=(*counts.conflict_ids, conflict.id))
+
+
+def _authoritative(manifest: Manifest, record: RecordEntry) -> bool:
+    """The office is the authority on the body and its users: its copy always wins."""
+    return manifest.kind == "assignments" and record.type in _OFFICE_OWNED
 
 
 def _audit_of(record: RecordEntry) -> str | None:

@@ -39,6 +39,7 @@ from certbench.sync.codes import PackageCode, package_error
 
 __all__ = [
     "APPLY_ORDER",
+    "INBOX_SETTING",
     "RecordSpec",
     "content_of",
     "find_local",
@@ -49,6 +50,9 @@ __all__ = [
 ]
 
 _LOCAL_ONLY = frozenset({"version", "created_at", "updated_at"})
+INBOX_SETTING = "package_inbox_pem"
+"""Body setting: the PEM public key field packages are encrypted to. Of a body's
+settings only this one travels; the rest (local folders) stays on each machine."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +78,7 @@ class RecordSpec:
 
 
 _SPECS = (
-    RecordSpec("body", Body),
+    RecordSpec("body", Body, frozenset({"settings"})),
     RecordSpec("user", User),
     RecordSpec("merchant", Merchant, frozenset({"name_folded", "search_text"})),
     RecordSpec("merchant_site", MerchantSite),
@@ -112,6 +116,8 @@ def _out(value: object) -> object:
 def content_of(session: Session, record_spec: RecordSpec, row: Base) -> dict[str, object]:
     """The travelling content of ``row``."""
     content = {c.name: _out(getattr(row, c.key)) for c in record_spec.columns}
+    if isinstance(row, Body):
+        content[INBOX_SETTING] = (row.settings or {}).get(INBOX_SETTING)
     if isinstance(row, Audit):
         content["assessors"] = sorted(session.scalars(
             sa.select(audit_assessors.c.user_id).where(audit_assessors.c.audit_id == row.id)))
@@ -139,9 +145,11 @@ def _converter(column: sa.Column[Any]) -> Callable[[object], object]:
     return lambda v: v
 
 
+_EXTRA: dict[str, set[str]] = {"audit": {"assessors"}, "body": {INBOX_SETTING}}
+
+
 def _check_keys(record_spec: RecordSpec, content: Mapping[str, object]) -> None:
-    expected = {c.name for c in record_spec.columns} | (
-        {"assessors"} if record_spec.model is Audit else set())
+    expected = {c.name for c in record_spec.columns} | _EXTRA.get(record_spec.name, set())
     if set(content) != expected:
         raise package_error(PackageCode.BAD_MANIFEST,
                             f"a {record_spec.name} record has the wrong fields "
@@ -197,6 +205,10 @@ def write_content(session: Session, record_spec: RecordSpec, content: Mapping[st
             if key == "id":
                 continue
             setattr(row, key, value)
+    if isinstance(row, Body):
+        inbox = content[INBOX_SETTING]
+        settings = {k: v for k, v in (row.settings or {}).items() if k != INBOX_SETTING}
+        row.settings = {**settings, INBOX_SETTING: inbox} if isinstance(inbox, str) else settings
     if isinstance(row, Audit):
         session.flush()
         _set_assessors(session, row.id, content["assessors"])
