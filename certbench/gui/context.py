@@ -18,8 +18,8 @@ __all__ = ["AppContext"]
 class AppContext:
     """The open workbench: one per main window."""
 
-    db: Database
-    """The open database; worker functions receive it (it hands out one session per task)."""
+    db: Database | None
+    """The open database (None while it is being opened); worker functions receive it."""
     settings: Settings
     tasks: TaskManager
     user: str = ""

@@ -36,11 +36,11 @@ class NewBody:
     passphrase: str
 
 
-def is_first_run(settings: Settings) -> bool:
-    """True when no database was chosen and the embedded one does not exist yet."""
+def is_first_run(stored_url: str) -> bool:
+    """True when no database was chosen (``stored_url`` empty) and the embedded one is missing."""
     from certbench.storage import resolve_url
 
-    if settings.database_url:
+    if stored_url:
         return False
     url = resolve_url(None)
     return url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists()

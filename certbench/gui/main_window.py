@@ -66,7 +66,12 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 class MainWindow(QMainWindow):
-    """The workbench's main window over one open database."""
+    """The workbench's main window over one open database.
+
+    It can be shown before the database is open (``context.db is None``): the
+    sections appear, disabled, over an "Opening the database…" notice, and
+    :meth:`set_database` builds them once the database arrives.
+    """
 
     user_switch_requested = Signal()
     settings_requested = Signal()
@@ -80,25 +85,47 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         """Each open audit editor adds its own stack; Edit > Undo follows the active one."""
         self._verify_windows: list[VerifyWindow] = []
-        self._build_pages()
+        self._opening = QLabel(self.tr("Opening the database…"), self)
+        self._opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._build_navigation()
+        if context.db is None:
+            self.ui.page_stack.addWidget(self._opening)
+            self.ui.nav_list.setEnabled(False)
+        else:
+            self._build_pages()
         self._build_edit_menu()
         self._build_status_bar()
         self._connect()
         if not context.settings.restore_geometry(self, "main_window"):
             self.resize(1100, 720)
 
-    def _build_pages(self) -> None:
+    def _build_navigation(self) -> None:
         for number, spec in enumerate(PAGES, start=1):
-            page = spec.factory(self.context)
-            self.pages[spec.key] = page
-            self.ui.page_stack.addWidget(page)
             title = QCoreApplication.translate("MainWindow", spec.title)
             QListWidgetItem(title, self.ui.nav_list)
             action = QAction(title, self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _=False, row=number - 1: self.show_page(row))
             self.ui.menu_view.addAction(action)
+
+    def _build_pages(self) -> None:
+        for spec in PAGES:
+            page = spec.factory(self.context)
+            self.pages[spec.key] = page
+            self.ui.page_stack.addWidget(page)
         self.ui.nav_list.setCurrentRow(0)
+        self.ui.page_stack.setCurrentIndex(0)
+
+    def set_database(self, db: Database) -> None:
+        """Build the sections on ``db``, now open (once, when shown before it was)."""
+        if self.context.db is not None:
+            raise RuntimeError("the window already has a database")
+        self.context.db = db
+        self.ui.page_stack.removeWidget(self._opening)
+        self._opening.hide()
+        self._build_pages()
+        self.ui.nav_list.setEnabled(True)
+        self.update_status()
 
     def _build_edit_menu(self) -> None:
         undo = self.undo_group.createUndoAction(self, self.tr("&Undo"))
@@ -129,8 +156,9 @@ class MainWindow(QMainWindow):
 
     def update_status(self) -> None:
         """Show the open database and the acting user in the status bar."""
-        self.database_label.setText(self.tr("Database: %1").replace(
-            "%1", self.context.db.url))
+        db = self.context.db
+        where = db.url if db is not None else self.tr("opening…")
+        self.database_label.setText(self.tr("Database: %1").replace("%1", where))
         user = self.context.user or self.tr("(none)")
         self.user_label.setText(self.tr("User: %1").replace("%1", user))
 

@@ -61,9 +61,9 @@ def test_language_is_saved(qtbot, settings, sync_tasks) -> None:
 
 
 def test_first_run_is_detected_only_without_a_database(settings, tmp_path) -> None:
-    assert is_first_run(settings)
+    assert is_first_run(settings.database_url)
     settings.database_url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
-    assert not is_first_run(settings)
+    assert not is_first_run(settings.database_url)
 
 
 def _fill_first_run(dialog: FirstRunDialog, *, again: str = "correct horse battery") -> None:
@@ -96,7 +96,7 @@ def test_first_run_creates_the_body_and_admin_and_switching_user_checks_the_key(
     dialog.ui.button_box.accepted.emit()
     assert dialog.ui.error_label.text() == ""
     assert dialog.chosen_url is not None and settings.current_user == "zhang.min"
-    assert not is_first_run(settings)  # the embedded database now exists
+    assert not is_first_run(settings.database_url)  # the embedded database now exists
 
     db = open_database(dialog.chosen_url)
     try:

@@ -77,6 +77,29 @@ def test_workbench_opens_the_window_on_the_given_database(qtbot, seeded_db, sett
     workbench.window.context.db.dispose()
 
 
+def test_window_shows_before_the_database_opens_then_builds_its_sections(
+        qtbot, seeded_db, settings, qapp) -> None:
+    """With the real thread pool the window is up at once, and the list arrives after."""
+    from certbench.gui.app import Workbench
+    from certbench.gui.tasks import TaskManager
+
+    tasks = TaskManager(qapp)
+    try:
+        workbench = Workbench(settings, tasks, url=str(seeded_db.engine.url))
+        assert workbench.start()
+        window = workbench.window
+        qtbot.addWidget(window)
+        assert window.isVisible() and window.pages == {}
+        assert not window.ui.nav_list.isEnabled()
+        qtbot.waitUntil(lambda: "merchants" in window.pages, timeout=10_000)
+        page = window.pages["merchants"]
+        qtbot.waitUntil(lambda: page.model.rowCount() == 200, timeout=10_000)
+        assert window.ui.nav_list.isEnabled()
+        window.context.db.dispose()
+    finally:
+        tasks.shutdown()
+
+
 def test_workbench_gives_up_when_first_run_is_cancelled(settings, sync_tasks, monkeypatch) -> None:
     from certbench.gui.app import Workbench
     from certbench.gui.first_run_dialog import FirstRunDialog

@@ -37,6 +37,8 @@ def test_every_message_has_a_finished_chinese_translation() -> None:
 def test_translations_keep_the_placeholders() -> None:
     for (context, source), message in _messages(i18n.ts_path("zh_CN")).items():
         translated = _translation_text(message)
+        if message.find("translation").get("type") == "unfinished":
+            continue  # reported by the completeness test
         assert sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(translated)), (
             context, source, translated)
 

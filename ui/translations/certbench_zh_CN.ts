@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <source>rate %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>note on %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>justification of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nonconformity of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>change scope</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>attach %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>remove evidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Audit</name>
     <message>
         <source>draft</source>
@@ -38,6 +69,65 @@
     <message>
         <source>reassessment</source>
         <translation>再认证评审</translation>
+    </message>
+</context>
+<context>
+    <name>AuditEditor</name>
+    <message>
+        <source>Audit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter criteria by id or text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only what is still missing before I can submit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also show criteria the scope excludes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a criterion.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rating:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>N/A justification:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why the criterion does not apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submit for review…</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -138,8 +228,20 @@
         <translation>添加日期</translation>
     </message>
     <message>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Kind</source>
         <translation>类型</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>State</source>
@@ -176,6 +278,84 @@
     <message>
         <source>Detail</source>
         <translation>详情</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Durations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checks against the form</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CriteriaModel</name>
+    <message>
+        <source>Criterion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EvidencePanel</name>
+    <message>
+        <source>Drop files here to attach them to this criterion.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add URL capture…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select evidence to preview it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attach evidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>URL capture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address of the page you captured:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The saved capture of that page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Captures (*.pdf *.png *.jpg *.jpeg *.mhtml *.html *.webp);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No preview for %1 (%2).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -258,6 +438,61 @@
     </message>
 </context>
 <context>
+    <name>GradePanel</name>
+    <message>
+        <source>%c is not rated yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%c is not a criterion of this form</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%c has a rating the form does not know (%d)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%c is rated but does not apply to the scope</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%c is rated not applicable without a justification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>critical criterion %c is not fully met: not certifiable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>domain %o is below its floor: the grade is capped (%d)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the overall score is below the lowest grade band</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no criterion applies to this scope</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not certifiable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overall score: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What limits the grade (%1):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>floor %1 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Merchants</source>
@@ -268,12 +503,20 @@
         <translation>验证</translation>
     </message>
     <message>
+        <source>Opening the database…</source>
+        <translation>正在打开数据库…</translation>
+    </message>
+    <message>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>opening…</source>
+        <translation>正在打开…</translation>
     </message>
     <message>
         <source>Database: %1</source>
@@ -398,6 +641,80 @@ Audit online merchants against a certification checklist, grade them, and issue 
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>SamplesPanel</name>
+    <message>
+        <source>test purchase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>test return</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record sample</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New sample</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Instants:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amounts:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ScopeEditor</name>
+    <message>
+        <source>Apply scope</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Business models:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Home market:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target markets:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Languages:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Currencies:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Product categories:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 criteria apply to this scope.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
