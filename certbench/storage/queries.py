@@ -210,20 +210,37 @@ class AuditDetail:
                      for f in self.findings if f.rating is not None)
 
 
-def _audit_rows(session: Session, condition: sa.ColumnElement[bool]) -> list[AuditRow]:
-    reviewer = aliased(User)
-    result = session.execute(
-        sa.select(Audit, Merchant.legal_name, reviewer.name)
-        .join(Merchant, Merchant.id == Audit.merchant_id)
-        .outerjoin(reviewer, reviewer.id == Audit.reviewer_id)
-        .where(condition).order_by(Audit.created_at, Audit.id)).all()
+# Statements are built once: constructing a select costs more than running it here.
+_REVIEWER = aliased(User)
+_AUDITS = (sa.select(Audit, Merchant.legal_name, _REVIEWER.name)
+           .join(Merchant, Merchant.id == Audit.merchant_id)
+           .outerjoin(_REVIEWER, _REVIEWER.id == Audit.reviewer_id)
+           .order_by(Audit.created_at, Audit.id))
+_AUDIT_BY_ID = _AUDITS.where(Audit.id == sa.bindparam("key"))
+_AUDITS_BY_MERCHANT = _AUDITS.where(Audit.merchant_id == sa.bindparam("key"))
+_ASSESSORS = (sa.select(audit_assessors.c.audit_id, User.name)
+              .join(User, User.id == audit_assessors.c.user_id)
+              .where(audit_assessors.c.audit_id.in_(sa.bindparam("ids", expanding=True)))
+              .order_by(User.name))
+_FINDINGS = (sa.select(Finding.id, Finding.criterion_id, Finding.rating, Finding.note,
+                       Finding.justification, Finding.nc_class, Finding.corrective_action,
+                       Finding.due_date, Finding.closed_at, Finding.carried_over, Finding.version)
+             .where(Finding.audit_id == sa.bindparam("audit_id")).order_by(Finding.criterion_id))
+_RATINGS = (sa.select(Finding.criterion_id, Finding.rating, Finding.justification)
+            .where(Finding.audit_id == sa.bindparam("audit_id"), Finding.rating.is_not(None))
+            .order_by(Finding.criterion_id))
+
+
+_AUDITS_IN_STATES = _AUDITS.where(Audit.state.in_(sa.bindparam("states", expanding=True)))
+
+
+def _audit_rows(session: Session, statement: sa.Select[Audit, str, str],
+                params: dict[str, object] | None = None) -> list[AuditRow]:
+    result = session.execute(statement, params or {}).all()
     ids = [a.id for a, _, _ in result]
     names: dict[str, list[str]] = {i: [] for i in ids}
     if ids:
-        for audit_id, user_name in session.execute(
-                sa.select(audit_assessors.c.audit_id, User.name)
-                .join(User, User.id == audit_assessors.c.user_id)
-                .where(audit_assessors.c.audit_id.in_(ids)).order_by(User.name)):
+        for audit_id, user_name in session.execute(_ASSESSORS, {"ids": ids}):
             names[audit_id].append(user_name)
     return [AuditRow(a.id, a.merchant_id, merchant_name, a.kind, a.state, a.form_id,
                      a.form_version, a.form_hash, dict(a.scope), tuple(names[a.id]),
@@ -234,22 +251,18 @@ def _audit_rows(session: Session, condition: sa.ColumnElement[bool]) -> list[Aud
 
 def audit_rows_for_merchant(session: Session, merchant_id: str) -> list[AuditRow]:
     """Every audit of a merchant, oldest first."""
-    return _audit_rows(session, Audit.merchant_id == merchant_id)
+    return _audit_rows(session, _AUDITS_BY_MERCHANT, {"key": merchant_id})
 
 
 def audit_rows(session: Session, states: Collection[AuditState] = ()) -> list[AuditRow]:
     """Every audit (or those in ``states``), oldest first: the workbench's audit list."""
-    return _audit_rows(session, Audit.state.in_(list(states)) if states
-                       else Audit.id.is_not(None))
+    if states:
+        return _audit_rows(session, _AUDITS_IN_STATES, {"states": [s.value for s in states]})
+    return _audit_rows(session, _AUDITS)
 
 
 def _finding_rows(session: Session, audit_id: str) -> tuple[FindingRow, ...]:
-    f = Finding
-    result = session.execute(
-        sa.select(f.id, f.criterion_id, f.rating, f.note, f.justification, f.nc_class,
-                  f.corrective_action, f.due_date, f.closed_at, f.carried_over, f.version)
-        .where(f.audit_id == audit_id).order_by(f.criterion_id))
-    return tuple(FindingRow(*r) for r in result)
+    return tuple(FindingRow(*r) for r in session.execute(_FINDINGS, {"audit_id": audit_id}))
 
 
 def audit_with_findings(session: Session, audit_id: str) -> AuditDetail:
@@ -257,7 +270,7 @@ def audit_with_findings(session: Session, audit_id: str) -> AuditDetail:
 
     :raises NotFoundError: there is no such audit.
     """
-    rows = _audit_rows(session, Audit.id == audit_id)
+    rows = _audit_rows(session, _AUDIT_BY_ID, {"key": audit_id})
     if not rows:
         raise NotFoundError(f"no audit {audit_id}", audit_id=audit_id)
     return AuditDetail(rows[0], _finding_rows(session, audit_id))
@@ -265,8 +278,5 @@ def audit_with_findings(session: Session, audit_id: str) -> AuditDetail:
 
 def ratings_of(session: Session, audit_id: str) -> Sequence[Rating]:
     """The rated findings of an audit, ready for :func:`certbench.grading.grade`."""
-    result = session.execute(
-        sa.select(Finding.criterion_id, Finding.rating, Finding.justification)
-        .where(Finding.audit_id == audit_id, Finding.rating.is_not(None))
-        .order_by(Finding.criterion_id))
+    result = session.execute(_RATINGS, {"audit_id": audit_id})
     return [Rating(c, str(r), j) for c, r, j in result]
