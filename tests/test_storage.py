@@ -29,6 +29,7 @@ from certbench.storage.engine import default_url
 from certbench.storage.queries import (
     MerchantSort,
     SearchMode,
+    audit_rows,
     audit_rows_for_merchant,
     audit_with_findings,
     merchant_count,
@@ -299,6 +300,8 @@ def test_audit_with_findings_gives_people_and_ratings(db: Database) -> None:
     with db.session() as s:
         detail = audit_with_findings(s, audit_id)
         listed = audit_rows_for_merchant(s, detail.audit.merchant_id)
+        everything = audit_rows(s)
+        drafts, approved = audit_rows(s, [AuditState.DRAFT]), audit_rows(s, [AuditState.APPROVED])
         with pytest.raises(NotFoundError):
             audit_with_findings(s, "no-such-audit")
     assert detail.audit.assessors == ("alice", "bob")
@@ -309,7 +312,8 @@ def test_audit_with_findings_gives_people_and_ratings(db: Database) -> None:
     assert detail.findings[0].nc_class is NonconformityClass.MINOR
     assert [(r.criterion_id, r.value) for r in detail.ratings()] == [
         ("MER-01", "partially"), ("MER-03", "n/a")]
-    assert [a.id for a in listed] == [audit_id]
+    assert [a.id for a in listed] == [a.id for a in everything] == [a.id for a in drafts]
+    assert listed[0].id == audit_id and approved == []
 
 
 def test_resolve_url_accepts_paths_and_urls(tmp_path: Path) -> None:
