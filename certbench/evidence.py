@@ -239,13 +239,20 @@ def _copy_hashing(src: BinaryIO, out: BinaryIO) -> tuple[str, int]:
                 break
             chunk = buffers[slot][:n]
             pending[slot] = hasher.submit(digest.update, chunk)
-            out.write(chunk)
+            _write_all(out, chunk)
             size += n
             i += 1
         for future in pending:
             if future is not None:
                 future.result()
     return digest.hexdigest(), size
+
+
+def _write_all(out: BinaryIO, chunk: memoryview) -> None:
+    """Write all of ``chunk``: an unbuffered file may take fewer bytes per call."""
+    while chunk:
+        written = out.write(chunk)
+        chunk = chunk[written:]
 
 
 def _read_into(src: BinaryIO, view: memoryview) -> int:
