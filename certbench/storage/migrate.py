@@ -16,6 +16,7 @@ Developers make a new revision with ``alembic -c certbench/alembic.ini revision
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +53,9 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
-    """The newest revision this certbench knows."""
+    """The newest revision this certbench knows (read once per process)."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
         raise StorageError("no schema migrations are installed")
