@@ -29,6 +29,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 
@@ -50,6 +51,9 @@ from certbench.certify.seal import (
 from certbench.certify.trust import TrustFile
 from certbench.domain import CertificateStatus, Form
 from certbench.errors import CertbenchError, MalformedError
+
+if TYPE_CHECKING:  # pdf.py pulls in reportlab and pyHanko lazily; only its types here
+    from certbench.certify.pdf import PdfSignatureCheck
 
 __all__ = [
     "EXIT_CODES",
@@ -257,14 +261,11 @@ def _read_pdf(data: bytes, work: _Work) -> bytes | str:
     return contents.seal_file
 
 
-def _pdf_signature_check(sig: object) -> Check:
-    present = getattr(sig, "present", False)
-    problem = str(getattr(sig, "problem", ""))
-    if not present:
-        return _fail("pdf_signature", problem or "the PDF is not signed", Verdict.TAMPERED)
-    if not (getattr(sig, "intact", False) and getattr(sig, "valid", False)
-            and getattr(sig, "covers_whole_file", False)):
-        return _fail("pdf_signature", problem or "the PDF signature does not hold",
+def _pdf_signature_check(sig: PdfSignatureCheck) -> Check:
+    if not sig.present:
+        return _fail("pdf_signature", sig.problem or "the PDF is not signed", Verdict.TAMPERED)
+    if not (sig.intact and sig.valid and sig.covers_whole_file):
+        return _fail("pdf_signature", sig.problem or "the PDF signature does not hold",
                      Verdict.TAMPERED)
     return _pass("pdf_signature", "signed, intact, covers the whole file")
 
