@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from reports_seed import PLANTED, Seeded, seed
 
 from certbench.certify.seal import decode_seal
-from certbench.errors import ImportDataError, NotFoundError
+from certbench.errors import ExportError, ImportDataError, NotFoundError
 from certbench.reports import analytics
 from certbench.reports.documents import render_audit_report, render_public_summary
 from certbench.reports.imports import (
@@ -31,6 +31,7 @@ from certbench.reports.loaders import (
     findings_rows,
     overdue_rows,
     register_rows,
+    sealed_figures,
     write_audit_ratings_template,
 )
 from certbench.reports.ratings_sheet import RATINGS_SHEET, read_ratings_template
@@ -175,6 +176,12 @@ def test_register_uses_sealed_figures_and_status_as_of(db: Database, seeded: See
         export_table(s, "register", tmp_path / "r.xlsx", as_of=date(2026, 11, 1))
         jws = s.scalars(sa.select(Certificate.jws)).one()
     sealed = decode_seal(jws).payload
+    figures = sealed_figures(jws)
+    assert figures.domains == tuple((d, Decimal(v)) for d, v in sealed.res.dom)
+    assert (figures.issued_at, figures.form) == (sealed.val.iat, "ecommerce-trust@1.0")
+    for broken in ("no-dots", "a.!!!.c", "a.e30.c"):  # e30 is "{}": JSON but not a seal
+        with pytest.raises(ExportError, match="stored seal cannot be read"):
+            sealed_figures(broken)
     assert (row.grade, row.score) == (sealed.res.grade, Decimal(sealed.res.score))
     assert row.valid_until == date(2027, 9, 20) and row.seal_hash == seeded.seal_hash
     assert row.websites == ("https://example.tmall.com", "https://shop.example.cn")

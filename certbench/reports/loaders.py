@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "GRADED_STATES",
     "DashboardRows",
+    "SealedFigures",
     "add_months",
     "dashboard_rows",
     "domain_score_rows",
@@ -51,6 +52,7 @@ __all__ = [
     "grade_history_rows",
     "overdue_rows",
     "register_rows",
+    "sealed_figures",
     "sealed_payload",
     "write_audit_ratings_template",
 ]
@@ -99,7 +101,7 @@ def _sites(session: Session, merchant_ids: Sequence[str] | None) -> dict[str, tu
 
 
 def sealed_payload(jws: str) -> SealPayload:
-    """The payload of a stored seal (its shape is checked; the signature was checked at issue).
+    """The payload of a stored seal, strictly checked (the signature was checked at issue).
 
     :raises ExportError: the stored JWS is not a well-formed seal.
     """
@@ -107,6 +109,45 @@ def sealed_payload(jws: str) -> SealPayload:
         return decode_seal(jws).payload
     except CertbenchError as exc:
         raise ExportError(f"a stored seal cannot be read: {exc.message}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class SealedFigures:
+    """What the lists show from a stored seal: scheme, sites, result and validity."""
+
+    form: str
+    websites: tuple[str, ...]
+    grade: str
+    score: Decimal
+    domains: tuple[tuple[str, Decimal], ...]
+    issued_at: datetime
+    valid_from: date
+    valid_until: date
+
+
+def sealed_figures(jws: str) -> SealedFigures:
+    """The figures of a stored seal, read without the strict checks of :func:`sealed_payload`.
+
+    Listing 100,000 certificates must not re-validate 100,000 seals (the issuer
+    validated each before signing it); this only decodes the payload's JSON.
+
+    :raises ExportError: the payload is not a seal-v1 JSON object.
+    """
+    import base64
+    import json
+
+    try:
+        part = jws.split(".")[1]
+        data = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+        res, val, sch = data["res"], data["val"], data["sch"]
+        return SealedFigures(
+            form=f"{sch['id']}@{sch['ver']}", websites=tuple(data["sub"]["web"]),
+            grade=str(res["grade"]), score=Decimal(res["score"]),
+            domains=tuple(sorted((str(k), Decimal(v)) for k, v in res["dom"].items())),
+            issued_at=datetime.fromisoformat(val["iat"].replace("Z", "+00:00")),
+            valid_from=date.fromisoformat(val["nbf"]), valid_until=date.fromisoformat(val["exp"]))
+    except (IndexError, KeyError, TypeError, AttributeError, ValueError, ArithmeticError) as exc:
+        raise ExportError(f"a stored seal cannot be read: {type(exc).__name__}") from exc
 
 
 def register_rows(session: Session, *, as_of: date) -> list[RegisterRow]:
@@ -120,13 +161,13 @@ def register_rows(session: Session, *, as_of: date) -> list[RegisterRow]:
     sites = _sites(session, None)
     rows = []
     for number, mid, jws, status, seal_hash, name, reg, country in result:
-        p = sealed_payload(jws)
+        f = sealed_figures(jws)
         rows.append(RegisterRow(
             certificate_number=number, merchant_id=mid, legal_name=name,
-            registration_number=reg, country=country, websites=p.sub.web or sites.get(mid, ()),
-            form=f"{p.sch.id}@{p.sch.ver}", grade=p.res.grade, score=Decimal(p.res.score),
-            issued_at=p.val.iat, valid_from=p.val.nbf, valid_until=p.val.exp,
-            status=_status(str(status), p.val.exp, as_of), seal_hash=seal_hash))
+            registration_number=reg, country=country, websites=f.websites or sites.get(mid, ()),
+            form=f.form, grade=f.grade, score=f.score, issued_at=f.issued_at,
+            valid_from=f.valid_from, valid_until=f.valid_until,
+            status=_status(str(status), f.valid_until, as_of), seal_hash=seal_hash))
     return rows
 
 
@@ -184,9 +225,8 @@ def _graded_audits(session: Session) -> list[_Graded]:
             .where(Audit.state.in_(list(GRADED_STATES))).order_by(Audit.created_at, Audit.id)):
         cert = certificates.get(audit.id)
         if cert is not None:
-            res = sealed_payload(cert.jws).res
-            out.append(_Graded(audit, legal_name, res.grade, Decimal(res.score),
-                               tuple((d, Decimal(s)) for d, s in res.dom), cert))
+            f = sealed_figures(cert.jws)
+            out.append(_Graded(audit, legal_name, f.grade, f.score, f.domains, cert))
             continue
         result = _grade(session, audit)
         if result is not None:
@@ -225,7 +265,7 @@ def grade_history_rows(session: Session, *, as_of: date) -> list[GradeHistoryRow
             cert = g.certificate
             status = ""
             if cert is not None:
-                status = _status(str(cert.status), sealed_payload(cert.jws).val.exp, as_of)
+                status = _status(str(cert.status), sealed_figures(cert.jws).valid_until, as_of)
             rows.append(GradeHistoryRow(
                 *base, g.audit.id, str(g.audit.kind), str(g.audit.state), _completed(g.audit),
                 f"{g.audit.form_id}@{g.audit.form_version}", g.grade, g.score,
@@ -256,14 +296,14 @@ def _surveillance_overdue(session: Session, as_of: date) -> list[OverdueRow]:
             .join(Merchant, Merchant.id == Certificate.merchant_id)
             .where(Certificate.status.in_(_OPEN_CERTIFICATES))):
         interval = _surveillance_interval(audit)
-        payload = sealed_payload(cert.jws)
-        if interval is None or payload.val.exp < as_of:
+        figures = sealed_figures(cert.jws)
+        if interval is None or figures.valid_until < as_of:
             continue
         later = session.execute(
             sa.select(sa.func.max(Audit.approved_at)).where(
                 Audit.merchant_id == cert.merchant_id, Audit.kind == AuditKind.SURVEILLANCE,
                 Audit.approved_at.is_not(None), Audit.approved_at > cert.issued_at)).scalar()
-        last = later.date() if isinstance(later, datetime) else payload.val.iat.date()
+        last = later.date() if isinstance(later, datetime) else figures.issued_at.date()
         due = add_months(last, interval)
         if due < as_of:
             rows.append(OverdueRow("surveillance", cert.merchant_id, name, cert.number,
