@@ -48,7 +48,9 @@ def append_results(title: str, lines: list[str]) -> None:
             "Each section is one run; raw limits are measured in the same run.\n",
             encoding="utf-8")
     with RESULTS.open("a", encoding="utf-8") as f:
-        f.write(f"\n## {title}\n\n{now}, {os.cpu_count()} cores, CPU {_cpu_model()}\n\n")
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        f.write(f"\n## {title}\n\n{now}, {os.cpu_count()} cores, CPU {_cpu_model()}, "
+                f"load average {load} at the end of the run (the machine is shared).\n\n")
         f.write("\n".join(lines) + "\n")
 
 
