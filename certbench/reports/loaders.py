@@ -11,7 +11,6 @@ Runs on a worker thread in the GUI; every function takes an open session.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,7 +32,7 @@ from certbench.reports.rows import (
     RegisterRow,
 )
 from certbench.reports.tables import SPECS, export_rows
-from certbench.storage import Audit, AuditKind, Certificate, Finding, Merchant, MerchantSite
+from certbench.storage import Audit, Certificate, Finding, Merchant, MerchantSite
 from certbench.storage.queries import ratings_of
 
 if TYPE_CHECKING:
@@ -43,7 +42,6 @@ __all__ = [
     "GRADED_STATES",
     "DashboardRows",
     "SealedFigures",
-    "add_months",
     "dashboard_rows",
     "domain_score_rows",
     "export_table",
@@ -60,13 +58,6 @@ __all__ = [
 GRADED_STATES = frozenset({AuditState.SUBMITTED, AuditState.APPROVED, AuditState.CERTIFIED})
 """Audits whose ratings are complete enough to appear in grade history."""
 _OPEN_CERTIFICATES = ("valid", "suspended")
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months (clamped to the month's last day)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @cache
@@ -280,32 +271,20 @@ def domain_score_rows(session: Session) -> list[DomainScoreRow]:
             for g in _graded_audits(session) for domain, score in g.domains]
 
 
-def _surveillance_interval(audit: Audit) -> int | None:
-    form = form_for(audit)
-    if form is None or "surveillance_interval_months" not in form.parameters:
-        return None
-    value = form.parameter("surveillance_interval_months")
-    return int(value) if isinstance(value, int | Decimal) and not isinstance(value, bool) else None
-
-
 def _surveillance_overdue(session: Session, as_of: date) -> list[OverdueRow]:
+    """Surveillance due dates as the certificate lifecycle computes them (one rule everywhere)."""
+    from certbench.services.lifecycle import next_surveillance
+
     rows = []
     for cert, audit, name in session.execute(
             sa.select(Certificate, Audit, Merchant.legal_name)
             .join(Audit, Audit.id == Certificate.audit_id)
             .join(Merchant, Merchant.id == Certificate.merchant_id)
             .where(Certificate.status.in_(_OPEN_CERTIFICATES))):
-        interval = _surveillance_interval(audit)
-        figures = sealed_figures(cert.jws)
-        if interval is None or figures.valid_until < as_of:
+        if form_for(audit) is None or sealed_figures(cert.jws).valid_until < as_of:
             continue
-        later = session.execute(
-            sa.select(sa.func.max(Audit.approved_at)).where(
-                Audit.merchant_id == cert.merchant_id, Audit.kind == AuditKind.SURVEILLANCE,
-                Audit.approved_at.is_not(None), Audit.approved_at > cert.issued_at)).scalar()
-        last = later.date() if isinstance(later, datetime) else figures.issued_at.date()
-        due = add_months(last, interval)
-        if due < as_of:
+        due = next_surveillance(session, cert)
+        if due is not None and due < as_of:
             rows.append(OverdueRow("surveillance", cert.merchant_id, name, cert.number,
                                    audit.id, "", "", due, (as_of - due).days))
     return rows
