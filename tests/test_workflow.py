@@ -1,4 +1,4 @@
-"""The audit lifecycle and certificate status through the workflow core, on SQLite and PostgreSQL."""
+"""The audit lifecycle and certificate status through the workflow core, on both backends."""
 
 from __future__ import annotations
 
