@@ -15,13 +15,21 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+if TYPE_CHECKING:
+    def QT_TRANSLATE_NOOP(context: str, source: str, /) -> str:  # noqa: N802
+        """Mark ``source`` for translation in ``context``; returns it unchanged."""
+else:  # PySide6's stub types it as returning ``object``
+    from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from certbench import assets
 
 __all__ = [
     "LANGUAGES",
+    "QT_TRANSLATE_NOOP",
     "build",
     "extract",
     "install_translators",

@@ -6,13 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QLabel, QListWidgetItem, QMainWindow, QMessageBox, QWidget
 
 from certbench import __version__
 from certbench.gui.context import AppContext
 from certbench.gui.forms.ui_main_window import Ui_MainWindow
+from certbench.gui.i18n import QT_TRANSLATE_NOOP
 from certbench.gui.merchants_page import MerchantsPage
 from certbench.gui.tasks import Op
 from certbench.gui.verify_window import VerifyWindow
@@ -47,12 +48,14 @@ def published_files(db: Database) -> tuple[str, str]:
             paths = body_paths(get_body(session))
         except NotFoundError:
             return "", ""
-    return tuple(str(p) if p.is_file() else "" for p in (paths.trust_path, paths.registry_path))
+    trust, registry = paths.trust_path, paths.registry_path
+    return (str(trust) if trust.is_file() else "", str(registry) if registry.is_file() else "")
 
 
 def _verify(context: AppContext) -> QWidget:
     window = VerifyWindow(context.settings, context.tasks)
     db = context.db
+    assert db is not None
     (Op(window, lambda: published_files(db), tasks=context.tasks)
      .success(lambda found: window.offer_sources(*found))
      .run())

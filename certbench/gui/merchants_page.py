@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QItemSelection, QLocale, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QDate, QItemSelection, QLocale, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 from certbench.gui.context import AppContext
 from certbench.gui.forms.ui_merchants_page import Ui_MerchantsPage
+from certbench.gui.i18n import QT_TRANSLATE_NOOP
 from certbench.gui.models import (
     Column,
     KeysetTableModel,
@@ -118,6 +119,7 @@ class MerchantsPage(QWidget):
         self.ui = Ui_MerchantsPage()
         self.ui.setupUi(self)
         db = context.db
+        assert db is not None, "the merchants page needs an open database"
         self.model = KeysetTableModel(MERCHANT_COLUMNS, lambda q: fetch_merchants(db, q),
                                       context.tasks, parent=self)
         self.audits_model = RowsTableModel(AUDIT_COLUMNS, parent=self)
@@ -188,9 +190,11 @@ class MerchantsPage(QWidget):
         ui.trading_names_label.setText(", ".join(row.trading_names) or "—")
         ui.registration_label.setText(row.registration_number or "—")
         ui.country_label.setText(row.country or "—")
-        ui.added_label.setText(QLocale().toString(row.created_at.date(),
+        added = row.created_at.date()
+        ui.added_label.setText(QLocale().toString(QDate(added.year, added.month, added.day),
                                                   QLocale.FormatType.LongFormat))
         db, merchant_id = self.context.db, row.id
+        assert db is not None
         (Op(self, lambda: fetch_audits(db, merchant_id), tasks=self.context.tasks)
          .success(lambda audits: self._on_audits_loaded(merchant_id, audits))
          .run())

@@ -15,9 +15,14 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
+
+if TYPE_CHECKING:
+    from certbench.gui.context import AppContext
+    from certbench.gui.demo_data import DemoData
 
 __all__ = ["SCREENS", "main", "render_all"]
 
@@ -30,13 +35,15 @@ def _settle(widget: QWidget) -> None:
         QApplication.processEvents()
 
 
-def _main_window(demo, context) -> QWidget:
+def _main_window(demo: DemoData, context: AppContext) -> QWidget:
     from certbench.gui.main_window import MainWindow
+    from certbench.gui.merchants_page import MerchantsPage
     from certbench.gui.models import RowRole
 
     window = MainWindow(context)
     window.resize(1280, 760)
     page = window.pages["merchants"]
+    assert isinstance(page, MerchantsPage)
     for row in range(page.model.rowCount()):
         if page.model.data(page.model.index(row, 0), RowRole).id == demo.audited_merchant_id:
             page.ui.merchant_table.selectRow(row)
@@ -44,8 +51,11 @@ def _main_window(demo, context) -> QWidget:
     return window
 
 
-def _verify(seal_attr: str) -> Callable:
-    def build(demo, context) -> QWidget:
+Builder = Callable[["DemoData", "AppContext"], QWidget]
+
+
+def _verify(seal_attr: str) -> Builder:
+    def build(demo: DemoData, context: AppContext) -> QWidget:
         from certbench.gui.verify_window import VerifyWindow
 
         window = VerifyWindow(context.settings, context.tasks)
@@ -58,7 +68,7 @@ def _verify(seal_attr: str) -> Callable:
     return build
 
 
-def _settings(_demo, context) -> QWidget:
+def _settings(_demo: DemoData, context: AppContext) -> QWidget:
     from certbench.gui.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(context.settings, context.tasks)
@@ -67,7 +77,7 @@ def _settings(_demo, context) -> QWidget:
     return dialog
 
 
-def _first_run(_demo, context) -> QWidget:
+def _first_run(_demo: DemoData, context: AppContext) -> QWidget:
     from certbench.gui.first_run_dialog import FirstRunDialog
 
     dialog = FirstRunDialog(context.settings, context.tasks)
@@ -79,7 +89,7 @@ def _first_run(_demo, context) -> QWidget:
     return dialog
 
 
-def _switch_user(_demo, context) -> QWidget:
+def _switch_user(_demo: DemoData, context: AppContext) -> QWidget:
     from certbench.gui.switch_user_dialog import SwitchUserDialog
 
     dialog = SwitchUserDialog(context)
@@ -88,7 +98,7 @@ def _switch_user(_demo, context) -> QWidget:
     return dialog
 
 
-SCREENS: dict[str, Callable] = {
+SCREENS: dict[str, Builder] = {
     "main_window": _main_window,
     "verify_valid": _verify("seal"),
     "verify_tampered": _verify("tampered_seal"),

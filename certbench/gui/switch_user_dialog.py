@@ -63,6 +63,7 @@ class SwitchUserDialog(QDialog):
         self.chosen: str | None = None
         self.ui.button_box.accepted.connect(self._on_ok_clicked)
         db = context.db
+        assert db is not None, "switching user needs an open database"
         (Op(self, lambda: list_users(db), tasks=context.tasks)
          .success(self._on_users_loaded)
          .run())
@@ -92,6 +93,7 @@ class SwitchUserDialog(QDialog):
         self.ui.error_label.setText(self.tr("Checking the passphrase…"))
         self.ui.button_box.setEnabled(False)
         db, name = self.context.db, choice.name
+        assert db is not None
         (Op(self, lambda: unlock_user(db, name, passphrase), tasks=self.context.tasks)
          .success(self._on_unlocked)
          .failure(self._on_unlock_failed)

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtWidgets import QFileDialog, QHeaderView, QLineEdit, QWidget
 
 from certbench.gui.forms.ui_verify_window import Ui_VerifyWindow
+from certbench.gui.i18n import QT_TRANSLATE_NOOP
 from certbench.gui.models import Column, RowsTableModel, configure_view
 from certbench.gui.settings import Settings
 from certbench.gui.tasks import Op, TaskManager, current
@@ -231,22 +232,23 @@ class VerifyWindow(QWidget):
     def verify_file(self, path: str) -> None:
         """Verify the PDF or seal file at ``path``."""
         self.settings.set_last_directory("verify", str(Path(path).parent))
-        self._start(VerifyRequest(path, **self._side_inputs()),
+        trust, registry, form = self._side_inputs()
+        self._start(VerifyRequest(path, trust=trust, registry=registry, form=form),
                     self.tr("File: %1").replace("%1", path))
 
     def verify_text(self, text: str) -> None:
         """Verify a compact JWS (the text of a certificate's QR code)."""
-        self._start(VerifyRequest(text, is_text=True, **self._side_inputs()),
+        trust, registry, form = self._side_inputs()
+        self._start(VerifyRequest(text, is_text=True, trust=trust, registry=registry, form=form),
                     self.tr("Pasted seal text (%n character(s))", "", len(text.strip())))
 
-    def _side_inputs(self) -> dict[str, str]:
+    def _side_inputs(self) -> tuple[str, str, str]:
+        """Trust file, registry and checklist as typed; the first two are remembered."""
         ui = self.ui
-        values = {"trust": ui.trust_edit.text().strip(),
-                  "registry": ui.registry_edit.text().strip(),
-                  "form": ui.form_edit.text().strip()}
-        for key in ("trust", "registry"):
-            self.settings.set_string_list(f"verify/{key}", [values[key]] if values[key] else [])
-        return values
+        trust, registry = ui.trust_edit.text().strip(), ui.registry_edit.text().strip()
+        self.settings.set_string_list("verify/trust", [trust] if trust else [])
+        self.settings.set_string_list("verify/registry", [registry] if registry else [])
+        return trust, registry, ui.form_edit.text().strip()
 
     # -- running and showing -----------------------------------------------
     def _start(self, request: VerifyRequest, source_text: str) -> None:

@@ -90,7 +90,70 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit of %1[*]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 criteria still missing before submission.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every applicable criterion is rated.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Returned by the reviewer: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(not rated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Select a criterion.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the user you act as (File &gt; Switch user) before editing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importing evidence…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>attach %n file(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Record sample</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submit for review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitting signs the audit with your personal key.
+Your passphrase:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -291,6 +354,42 @@
         <source>Checks against the form</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Criterion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous audit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This audit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CriteriaModel</name>
@@ -480,6 +579,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>(so far: incomplete)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Overall score: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -489,6 +592,97 @@
     </message>
     <message>
         <source>floor %1 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>IssueDialog</name>
+    <message>
+        <source>Rendering the preview…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;: grade %2, score %3 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No preview: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unlocking the keys…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signing the seal and the certificate…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issuing the certificate…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrong passphrase.</source>
+        <translation type="unfinished">口令错误。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Certificate %1 issued&lt;/b&gt; to %2: grade %3, valid %4 to %5.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issue certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview of the certificate page. The number, seal hash and QR code are filled in when you sign.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issuer key passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave empty when it is the same as yours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign and issue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">取消</translation>
+    </message>
+    <message>
+        <source>Certificate file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seal file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seal hash:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To read aloud:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy seal hash</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -641,6 +835,85 @@ Audit online merchants against a certification checklist, grade them, and issue 
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDialog</name>
+    <message>
+        <source>%1 took part in this audit as an assessor, so %1 cannot decide on it. Four eyes: the audit must be approved by a reviewer who did not assess it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 submitted this audit, so %1 cannot approve it. Four eyes: another reviewer must decide.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 does not hold the reviewer role, so %1 cannot decide on audits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not certifiable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; · %2 · %3&lt;br&gt;Assessors: %4 · rated %5 · evidence %6 · grade %7 (%8 %)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is the merchant&apos;s first audit: there is nothing to compare with.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compared with the %1 audit opened %2: %3 difference(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write a comment for the assessors first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation type="unfinished">正在核验…</translation>
+    </message>
+    <message>
+        <source>Wrong passphrase.</source>
+        <translation type="unfinished">口令错误。</translation>
+    </message>
+    <message>
+        <source>Review audit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changes since the previous audit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assessor&apos;s journal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comment for the assessors (needed to return the audit):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reviewer:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reviewer&apos;s passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Return with comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approve and countersign</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
