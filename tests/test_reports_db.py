@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
-from reports_seed import PLANTED, Seeded, seed
+from reports_seed import COMPLAINANT, PLANTED, Seeded, seed
 
 from certbench.certify.seal import decode_seal
 from certbench.errors import ExportError, ImportDataError, NotFoundError
@@ -92,6 +92,9 @@ def test_reports_from_the_database_agree_with_the_certificate(
     assert len(planted_in_audit) >= 4  # evidence notes and complaints reach the audit report
     for item in PLANTED:
         assert squashed(item) not in public_flat
+    assert "Late refund" in audit_text  # the complaint is in the report, its author is not
+    for part in COMPLAINANT.split(", "):
+        assert squashed(part) not in audit_flat and squashed(part) not in public_flat
 
 
 def test_report_of_unknown_audit_is_not_found(db: Database) -> None:

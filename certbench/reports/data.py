@@ -127,13 +127,16 @@ class EvidenceLine:
 
 @dataclass(frozen=True, slots=True)
 class ComplaintLine:
-    """A complaint about the merchant considered in the audit (confidential)."""
+    """A complaint about the merchant considered in the audit (confidential).
+
+    The complainant is deliberately absent: the report goes to the merchant, who
+    must not learn who complained from it.
+    """
 
     received: date
     channel: str
     summary: str
     status: str
-    complainant: str = ""
 
 
 @dataclass(frozen=True, slots=True)

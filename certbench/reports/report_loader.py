@@ -176,8 +176,7 @@ def _certificate(session: Session, audit_id: str) -> CertificateInfo | None:
 
 
 def _complaints(session: Session, merchant_id: str) -> tuple[ComplaintLine, ...]:
-    return tuple(ComplaintLine(c.received_at.date(), c.channel, c.summary, str(c.status),
-                               c.complainant_contact)
+    return tuple(ComplaintLine(c.received_at.date(), c.channel, c.summary, str(c.status))
                  for c in session.scalars(sa.select(Complaint).where(
                      Complaint.merchant_id == merchant_id).order_by(Complaint.received_at)))
 

@@ -125,11 +125,10 @@ def complaints_section(kit: Kit, complaints: Sequence[ComplaintLine]) -> list[An
     if not complaints:
         return [*out, kit.para(t("no_complaints"))]
     rows: list[list[Any]] = [kit.head_cells(t("received"), t("channel"), t("summary"),
-                                            t("complainant"), t("status"))]
+                                            t("status"))]
     rows += [[kit.para(fmt_date(c.received), "small"), kit.para(c.channel, "small"),
-              kit.para(c.summary, "small"), kit.para(c.complainant, "small"),
-              kit.para(c.status, "small")] for c in complaints]
-    return [*out, kit.table(rows, [20, 20, None, 36, 20])]
+              kit.para(c.summary, "small"), kit.para(c.status, "small")] for c in complaints]
+    return [*out, kit.table(rows, [22, 22, None, 24])]
 
 
 def journal_section(kit: Kit, journal: JournalSummary) -> list[Any]:

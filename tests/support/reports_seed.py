@@ -51,6 +51,9 @@ PLANTED = ("Zhang Wei", "张伟", "li.na@example.cn", "+86 138 0013 8000", "Mari
            "maria.schmidt@example.de", "+49 30 1234567")
 """Personal data planted in evidence, complaints and contacts."""
 
+COMPLAINANT = "Liu Yang, liu.yang@example.cn, +86 139 0000 1111"
+"""Who complained: shown in neither the audit report (it goes to the merchant) nor the summary."""
+
 T0 = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 
 
@@ -148,7 +151,7 @@ def seed(db: Database) -> Seeded:
                                  "answered": "2026-09-03T15:30:00+00:00"}))
         s.add(Complaint(merchant_id=merchant.id, received_at=T0 - timedelta(days=30),
                         channel="email", summary="Late refund, customer maria.schmidt@example.de",
-                        complainant_contact="Maria Schmidt +49 30 1234567"))
+                        complainant_contact=COMPLAINANT))
         for i in range(3):
             append_event(s, audit.id, actor="alice", action="rating_set",
                          changes=(), reason=f"batch {i}", at=T0 + timedelta(hours=i))
