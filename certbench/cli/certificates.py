@@ -66,8 +66,8 @@ def _issue(args: argparse.Namespace) -> int:
     issued = issue_certificate(db, actor, args.audit, key, out_dir=args.out)
     data = {"number": issued.number, "audit": issued.audit_id, "merchant": issued.merchant,
             "grade": issued.grade, "score": issued.score, "seal_hash": issued.seal_hash,
-            "short_hash": issued.short_hash, "valid_from": issued.valid_from,
-            "valid_until": issued.valid_until, "pdf": str(issued.pdf_path),
+            "short_hash": issued.short_hash, "valid_from": issued.valid_from.isoformat(),
+            "valid_until": issued.valid_until.isoformat(), "pdf": str(issued.pdf_path),
             "seal_file": str(issued.seal_path), "completed_interrupted": issued.completed}
     emit(args, data, lambda: "\n".join([
         f"Issued {issued.number}: {issued.merchant}, grade {issued.grade} ({issued.score})"
@@ -99,8 +99,9 @@ def _list(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     data = [{"number": r.number, "merchant": r.merchant, "status": r.status.value,
-             "valid_from": r.valid_from, "valid_until": r.valid_until, "seal_hash": r.seal_hash,
-             "surveillance_due": r.surveillance_due, "overdue": r.surveillance_overdue}
+             "valid_from": r.valid_from.isoformat(), "valid_until": r.valid_until.isoformat(),
+             "seal_hash": r.seal_hash, "overdue": r.surveillance_overdue,
+             "surveillance_due": r.surveillance_due.isoformat() if r.surveillance_due else None}
             for r in rows]
     emit(args, data, lambda: "\n".join(
         f"{r.number}  {r.status.value:<9} until {r.valid_until}  surveillance "

@@ -28,11 +28,12 @@ def _demo(args: argparse.Namespace) -> int:
     quiet = bool(args.json)
     result = run_demo(folder, progress=lambda m: None if quiet else print(f"... {m}",
                                                                          file=sys.stderr))
-    data = {"folder": result.folder, "database": result.database, "trust": result.trust,
-            "registry": result.registry, "audits": [
+    data = {"folder": str(result.folder), "database": str(result.database),
+            "trust": str(result.trust), "registry": str(result.registry), "audits": [
                 {"merchant": a.merchant, "audit": a.audit_id, "grade": a.grade,
                  "score": a.score, "certifiable": a.certifiable, "certificate": a.number,
-                 "pdf": a.pdf, "seal_file": a.seal_file, "seal_hash": a.seal_hash,
+                 "pdf": str(a.pdf) if a.pdf else None,
+                 "seal_file": str(a.seal_file) if a.seal_file else None, "seal_hash": a.seal_hash,
                  "short_hash": a.short_hash, "verdict": a.verdict or None,
                  "refusal": a.refusal or None} for a in result.audits]}
     emit(args, data, result.summary)
