@@ -71,7 +71,8 @@ def _journal_show(args: argparse.Namespace) -> int:
             rows = history(session, find_audit(session, args.audit).id)
     finally:
         db.dispose()
-    data = [{"seq": r.seq, "at": r.at.isoformat(), "actor": r.actor, "action": r.action, "reason": r.reason,
+    data = [{"seq": r.seq, "at": r.at.isoformat(), "actor": r.actor, "action": r.action,
+             "reason": r.reason,
              "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in r.changes]}
             for r in rows]
     emit(args, data, lambda: "\n".join(
