@@ -10,8 +10,9 @@ times, with fresh sessions, the median of several runs of:
 * opening an audit with its findings (``audit_with_findings``);
 * re-grading one audit (load the ratings, then ``certbench.grading.grade``).
 
-The raw limit printed next to them is a bare ``SELECT 1`` round trip on the
-same engine. SQLite always runs (in a temp dir); PostgreSQL runs too when
+The raw limits printed next to them are a bare ``SELECT 1`` round trip and the
+first page's SQL run on the bare DB-API cursor (no row objects), on the same
+engine. SQLite always runs (in a temp dir); PostgreSQL runs too when
 ``CERTBENCH_BENCH_PG`` holds the URL of a scratch database, whose certbench
 tables are dropped and rebuilt.
 
@@ -48,6 +49,9 @@ from certbench.storage.queries import (
 from certbench.storage.types import fold
 
 BATCH = 10_000
+RAW_FIRST_PAGE = ("SELECT id, legal_name, trading_names, registration_number, country, "
+                  "created_at, version, name_folded FROM merchants "
+                  "ORDER BY name_folded, id LIMIT 200")
 WORDS = ["Lotus", "Harbor", "Summit", "Jade", "Maple", "Orchid", "Pioneer", "Silk", "Golden",
          "River", "Cedar", "Phoenix", "Bamboo", "Crystal", "Dragon", "Everest"]
 ZH = ["华夏", "东方", "长城", "锦绣", "汇通", "恒信", "天和", "瑞丰"]
@@ -186,9 +190,19 @@ def measure(db: Database, form: Form, audit_ids: list[str], runs: int = 15) -> l
     def regrade_only(s: Session, i: int) -> object:
         return grade(form, ratings_of(s, picks[i]), Scope(home_market="CN"))
 
+    def raw_first_page(_i: int) -> object:
+        connection = db.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(RAW_FIRST_PAGE)
+            return cursor.fetchall()
+        finally:
+            connection.close()
+
     cases: list[tuple[str, Callable[[int], object]]] = [
         ("raw limit: `SELECT 1` in a fresh session",
          session_call(lambda s, i: s.execute(sa.text("SELECT 1")).scalar())),
+        ("raw limit: the first page's SQL on the bare DB-API cursor", raw_first_page),
         ("merchant list, first page (keyset, 200 rows)",
          session_call(lambda s, i: merchant_page(s, limit=200))),
         ("merchant list, page ~200 (keyset, 200 rows)",
