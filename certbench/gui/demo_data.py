@@ -4,7 +4,8 @@ Everything goes through the core (``certbench.services``, ``certbench.certify``)
 the body and its keys by ``init_body``, merchants by ``add_merchant``, the audit by
 ``open_audit``, and the demo certificate's seal is graded on the standard
 checklist, signed with the body's issuer key and entered in its registry. It
-lives in whatever ``CERTBENCH_HOME`` points at; callers use a temporary folder.
+lives in one folder of its own (database, keys, published trust file and
+registry, sample seal files), never in the body's real key folder.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ if TYPE_CHECKING:
     from certbench.services.bodies import BodyPaths
     from certbench.storage import Database
 
-__all__ = ["DEMO_PASSPHRASE", "DemoData", "build_demo"]
+__all__ = ["DEMO_PASSPHRASE", "DEMO_USER", "DemoData", "build_demo", "create_demo", "demo_folder"]
+
+DEMO_USER = "zhang.min"
+"""The demo's administrator (and issuer); ``li.wei`` assesses, ``wang.fang`` reviews."""
 
 DEMO_PASSPHRASE = "demo passphrase 2026"  # noqa: S105 - the published demo's passphrase
 FORM_REF = "ecommerce-trust@1.0"
@@ -58,13 +62,13 @@ class DemoData:
     form: Path
 
 
-def _setup_body(db: Database) -> BodyPaths:
-    from certbench.services.bodies import add_user, authenticate, init_body
+def _setup_body(db: Database, folder: Path) -> BodyPaths:
+    from certbench.services.bodies import BodyPaths, add_user, authenticate, init_body
 
     result = init_body(db, name="Shanghai Trust Certification Centre", code="stcc",
                        admin_name="zhang.min", admin_passphrase=DEMO_PASSPHRASE,
                        address="88 Century Avenue, Pudong, Shanghai 200120",
-                       admin_display_name="Zhang Min 张敏")
+                       admin_display_name="Zhang Min 张敏", paths=BodyPaths.under(folder))
     with db.session() as session:
         admin = authenticate(session, "zhang.min", DEMO_PASSPHRASE)
         add_user(session, admin, "li.wei", ["assessor"], DEMO_PASSPHRASE,
@@ -158,16 +162,35 @@ def _tamper(seal: Path, out: Path) -> Path:
 
 
 def build_demo(folder: Path) -> DemoData:
-    """Create the demo in ``folder`` (which must be ``CERTBENCH_HOME``)."""
-    from certbench.assets import forms_dir
-    from certbench.storage import open_database, resolve_url
+    """Create the demo in ``folder``: its database, keys, published files and sample seals.
 
-    url = resolve_url(None)
+    :raises WorkflowError: ``folder`` already holds a demo (its keys or database).
+    """
+    from certbench.assets import forms_dir
+    from certbench.storage import open_database
+    from certbench.storage.engine import sqlite_url
+
+    folder.mkdir(parents=True, exist_ok=True)
+    url = sqlite_url(folder / "certbench-demo.sqlite3")
     db = open_database(url)
-    paths = _setup_body(db)
+    paths = _setup_body(db, folder)
     merchant_id = _add_merchants(db)
     seal = _issue_demo_seal(paths, folder / "STCC-000001.cbseal")
     tampered = _tamper(seal, folder / "STCC-000001-altered.cbseal")
     form = forms_dir() / "ecommerce-trust" / "1.0.toml"
     return DemoData(db, url, merchant_id, seal, tampered, paths.trust_path,
                     paths.registry_path, form)
+
+
+def demo_folder() -> Path:
+    """Where the first-run dialog puts the demo: ``<user data dir>/demo``."""
+    from certbench.assets import user_data_dir
+
+    return user_data_dir() / "demo"
+
+
+def create_demo(folder: Path) -> str:
+    """Build the demo in ``folder`` and return its database URL (worker thread)."""
+    demo = build_demo(folder)
+    demo.db.dispose()
+    return demo.url

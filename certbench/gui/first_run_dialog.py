@@ -1,4 +1,4 @@
-"""First run: no database yet. Create a certification body, or point at an existing database.
+"""First run: no database yet. Create a certification body, open the demo, or choose a database.
 
 Creating a body makes the embedded SQLite database and runs
 :func:`certbench.services.bodies.init_body`: the body's issuer key, the first
@@ -119,6 +119,9 @@ class FirstRunDialog(QDialog):
         if self.ui.existing_radio.isChecked():
             self._choose_existing()
             return
+        if self.ui.demo_radio.isChecked():
+            self._open_demo()
+            return
         problem = self.problem()
         self.ui.error_label.setText(problem)
         if problem:
@@ -144,6 +147,18 @@ class FirstRunDialog(QDialog):
         self.ui.button_box.setEnabled(True)
         message = getattr(exception, "message", None) or f"{type(exception).__name__}: {exception}"
         self.ui.error_label.setText(message)
+
+    def _open_demo(self) -> None:
+        from certbench.gui.demo_data import DEMO_USER, create_demo, demo_folder
+
+        folder = demo_folder()
+        self.ui.error_label.clear()
+        self.ui.button_box.setEnabled(False)
+        (Op(self, lambda progress, cancelled: create_demo(folder), tasks=self.tasks)
+         .success(lambda url: self._on_created(url, DEMO_USER))
+         .failure(self._on_create_failed)
+         .with_progress(self.tr("Creating the demo data…"))
+         .run())
 
     def _choose_existing(self) -> None:
         from certbench.gui.settings_dialog import SettingsDialog

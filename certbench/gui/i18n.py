@@ -112,13 +112,12 @@ def update() -> None:
 def install_translators(app: QCoreApplication, lang: str) -> list[QTranslator]:
     """Install Qt's own and certbench's catalogues for ``lang``; return them (keep them alive).
 
-    English needs none. A missing ``.qm`` is compiled on the spot, so a fresh
-    checkout shows Chinese without a build step.
+    English needs none. A missing or stale ``.qm`` is compiled on the spot, so a
+    fresh checkout shows Chinese without a build step.
     """
     if lang == _SOURCE_LANGUAGE or lang not in LANGUAGES:
         return []
-    if not qm_path(lang).exists():
-        build()
+    build()  # compiles only what is missing or older than its .ts
     installed = []
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     ours = str(translations_dir())

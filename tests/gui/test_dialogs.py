@@ -138,3 +138,23 @@ def test_verify_page_offers_the_bodys_published_trust_file(qtbot, settings, sync
         assert window.pages["verify"].ui.registry_edit.text().endswith("registry.json")
     finally:
         db.dispose()
+
+
+def test_first_run_can_open_the_demo_data(qtbot, settings, sync_tasks) -> None:
+    from certbench.gui.demo_data import demo_folder
+    from certbench.storage import Merchant, open_database
+
+    dialog = FirstRunDialog(settings, sync_tasks)
+    qtbot.addWidget(dialog)
+    dialog.ui.demo_radio.setChecked(True)
+    dialog.ui.button_box.accepted.emit()
+    assert dialog.ui.error_label.text() == ""
+    assert dialog.chosen_url is not None and str(demo_folder()) in dialog.chosen_url
+    assert settings.current_user == "zhang.min"
+    assert (demo_folder() / "published" / "trust.json").is_file()
+    db = open_database(dialog.chosen_url)
+    try:
+        with db.session() as session:
+            assert session.query(Merchant).count() == 16
+    finally:
+        db.dispose()

@@ -194,6 +194,152 @@ Your passphrase:</source>
     </message>
 </context>
 <context>
+    <name>AuditsPage</name>
+    <message>
+        <source>All audits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Being assessed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approved, to issue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n audit(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New audit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open editor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Review…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issue certificate…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Certificate</name>
+    <message>
+        <source>valid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>suspended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspend certificate %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reinstate certificate %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoke certificate %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (overdue)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CertificatesPage</name>
+    <message numerus="yes">
+        <source>%n certificate(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Certificate %1 updated; the registry is published.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export registry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registry (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The registry head is signed with the issuer key.
+Issuer key passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting the registry…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registry exported to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overdue surveillance only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export registry…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspend…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reinstate…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoke…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Check</name>
     <message>
         <source>Reading the input</source>
@@ -390,6 +536,34 @@ Your passphrase:</source>
         <source>Changes</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Merchant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Surveillance due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seal hash</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CriteriaModel</name>
@@ -484,12 +658,16 @@ Your passphrase:</source>
         <translation>正在创建数据库和密钥…</translation>
     </message>
     <message>
+        <source>Creating the demo data…</source>
+        <translation>正在创建演示数据…</translation>
+    </message>
+    <message>
         <source>Welcome to certbench</source>
         <translation>欢迎使用 certbench</translation>
     </message>
     <message>
-        <source>There is no certbench database on this computer yet. Create one for your certification body, or use a database that already exists (for example your office&apos;s shared server).</source>
-        <translation>本机尚无 certbench 数据库。您可以为本认证机构新建一个，或使用已有的数据库（例如机构的共享服务器）。</translation>
+        <source>There is no certbench database on this computer yet. Create one for your certification body, open the demo data to look around, or use a database that already exists (for example your office&apos;s shared server).</source>
+        <translation>本机尚无 certbench 数据库。您可以为本认证机构新建一个，打开演示数据先行了解，或使用已有的数据库（例如机构的共享服务器）。</translation>
     </message>
     <message>
         <source>&amp;Create a certification body</source>
@@ -530,6 +708,14 @@ Your passphrase:</source>
     <message>
         <source>The passphrase protects the administrator&apos;s personal key and the body&apos;s certificate signing key. It cannot be recovered.</source>
         <translation>该口令用于保护管理员的个人密钥和本机构的证书签名密钥，遗失后无法找回。</translation>
+    </message>
+    <message>
+        <source>Open the &amp;demo data</source>
+        <translation>打开演示数据(&amp;D)</translation>
+    </message>
+    <message>
+        <source>A sample certification body with merchants, an audit and a signed certificate, kept in a folder of its own. Every demo user&apos;s passphrase is &quot;demo passphrase 2026&quot;.</source>
+        <translation>一个示例认证机构，包含商户、一项评审和一张已签名的证书，单独存放在一个文件夹中。所有演示用户的口令均为“demo passphrase 2026”。</translation>
     </message>
     <message>
         <source>&amp;Use an existing database…</source>
@@ -697,6 +883,14 @@ Your passphrase:</source>
         <translation>验证</translation>
     </message>
     <message>
+        <source>Audits</source>
+        <translation type="unfinished">评审</translation>
+    </message>
+    <message>
+        <source>Certificates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Opening the database…</source>
         <translation>正在打开数据库…</translation>
     </message>
@@ -828,6 +1022,33 @@ Audit online merchants against a certification checklist, grade them, and issue 
     <message>
         <source>Audits</source>
         <translation>评审</translation>
+    </message>
+</context>
+<context>
+    <name>NewAuditDialog</name>
+    <message>
+        <source>New audit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search merchants</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merchant:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checklist:</source>
+        <translation type="unfinished">检查表：</translation>
+    </message>
+    <message>
+        <source>Your passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a merchant and a checklist.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1059,6 +1280,29 @@ Audit online merchants against a certification checklist, grade them, and issue 
     <message>
         <source>&amp;Test Connection</source>
         <translation>测试连接(&amp;T)</translation>
+    </message>
+</context>
+<context>
+    <name>StatusChangeDialog</name>
+    <message>
+        <source>Leave empty when it is the same as yours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issuer key passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give a reason: it is published in the registry.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

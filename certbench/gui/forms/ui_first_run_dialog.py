@@ -116,6 +116,18 @@ class Ui_FirstRunDialog(object):
 
         self.main_layout.addWidget(self.body_group)
 
+        self.demo_radio = QRadioButton(FirstRunDialog)
+        self.demo_radio.setObjectName(u"demo_radio")
+
+        self.main_layout.addWidget(self.demo_radio)
+
+        self.demo_note_label = QLabel(FirstRunDialog)
+        self.demo_note_label.setObjectName(u"demo_note_label")
+        self.demo_note_label.setWordWrap(True)
+        self.demo_note_label.setIndent(20)
+
+        self.main_layout.addWidget(self.demo_note_label)
+
         self.existing_radio = QRadioButton(FirstRunDialog)
         self.existing_radio.setObjectName(u"existing_radio")
 
@@ -154,7 +166,7 @@ class Ui_FirstRunDialog(object):
 
     def retranslateUi(self, FirstRunDialog):
         FirstRunDialog.setWindowTitle(QCoreApplication.translate("FirstRunDialog", u"Welcome to certbench", None))
-        self.intro_label.setText(QCoreApplication.translate("FirstRunDialog", u"There is no certbench database on this computer yet. Create one for your certification body, or use a database that already exists (for example your office's shared server).", None))
+        self.intro_label.setText(QCoreApplication.translate("FirstRunDialog", u"There is no certbench database on this computer yet. Create one for your certification body, open the demo data to look around, or use a database that already exists (for example your office's shared server).", None))
         self.create_radio.setText(QCoreApplication.translate("FirstRunDialog", u"&Create a certification body", None))
         self.body_group.setTitle(QCoreApplication.translate("FirstRunDialog", u"Certification body and first administrator", None))
         self.body_name_label.setText(QCoreApplication.translate("FirstRunDialog", u"Body &name:", None))
@@ -165,6 +177,8 @@ class Ui_FirstRunDialog(object):
         self.passphrase_label.setText(QCoreApplication.translate("FirstRunDialog", u"&Passphrase:", None))
         self.passphrase_again_label.setText(QCoreApplication.translate("FirstRunDialog", u"&Repeat passphrase:", None))
         self.passphrase_note_label.setText(QCoreApplication.translate("FirstRunDialog", u"The passphrase protects the administrator's personal key and the body's certificate signing key. It cannot be recovered.", None))
+        self.demo_radio.setText(QCoreApplication.translate("FirstRunDialog", u"Open the &demo data", None))
+        self.demo_note_label.setText(QCoreApplication.translate("FirstRunDialog", u"A sample certification body with merchants, an audit and a signed certificate, kept in a folder of its own. Every demo user's passphrase is \"demo passphrase 2026\".", None))
         self.existing_radio.setText(QCoreApplication.translate("FirstRunDialog", u"&Use an existing database\u2026", None))
         self.error_label.setText("")
     # retranslateUi
