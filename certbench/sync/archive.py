@@ -35,7 +35,9 @@ import struct
 import unicodedata
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -121,6 +123,39 @@ def evidence_name(sha256: str) -> str:
     return EVIDENCE_PREFIX + sha256
 
 
+class _PipelinedSha256:
+    """SHA-256 computed on a helper thread while the caller moves the next block.
+
+    hashlib releases the GIL on large buffers, so hashing overlaps with zip
+    CRCs, encryption and disk writes on another core. At most a few blocks are
+    in flight: memory stays constant.
+    """
+
+    _IN_FLIGHT = 3
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="package-sha256")
+        self._pending: deque[Future[None]] = deque()
+
+    def update(self, block: bytes) -> None:
+        """Queue ``block`` for hashing (blocks are hashed in order)."""
+        if len(self._pending) >= self._IN_FLIGHT:
+            self._pending.popleft().result()
+        self._pending.append(self._pool.submit(self._digest.update, block))
+
+    def hexdigest(self) -> str:
+        """Wait for the queued blocks and return the hex digest."""
+        self.close()
+        return self._digest.hexdigest()
+
+    def close(self) -> None:
+        """Finish the queued work and stop the helper thread."""
+        while self._pending:
+            self._pending.popleft().result()
+        self._pool.shutdown()
+
+
 def _check_cancel(cancelled: Cancelled | None) -> None:
     if cancelled is not None and cancelled():
         raise package_error(PackageCode.CANCELLED, "cancelled by the user")
@@ -180,18 +215,21 @@ class PackageWriter:
         block written.
         """
         info = self._info(evidence_name(sha256), size, zipfile.ZIP_STORED)
-        digest = hashlib.sha256()
+        digest = _PipelinedSha256()
         written = 0
-        with self._zip.open(info, mode="w", force_zip64=size > 0x7FFFFFFF) as out:
-            while block := source.read(_BLOCK):
-                _check_cancel(cancelled)
-                written += len(block)
-                if written > size:
-                    break
-                digest.update(block)
-                out.write(block)
-                if on_bytes is not None:
-                    on_bytes(len(block))
+        try:
+            with self._zip.open(info, mode="w", force_zip64=size > 0x7FFFFFFF) as out:
+                while block := source.read(_BLOCK):
+                    _check_cancel(cancelled)
+                    written += len(block)
+                    if written > size:
+                        break
+                    digest.update(block)
+                    out.write(block)
+                    if on_bytes is not None:
+                        on_bytes(len(block))
+        finally:
+            digest.close()
         if written != size:
             raise package_error(PackageCode.SIZE_MISMATCH,
                                 f"evidence {sha256} is not {size} bytes long", sha256=sha256)
@@ -489,13 +527,16 @@ class PackageReader:
         staging file it discards on error.
         """
         entry = self.entry(evidence_name(sha256))
-        digest = hashlib.sha256()
-        for block in self._blocks(entry, cancelled):
-            digest.update(block)
-            if target is not None:
-                target.write(block)
-            if on_bytes is not None:
-                on_bytes(len(block))
+        digest = _PipelinedSha256()
+        try:
+            for block in self._blocks(entry, cancelled):
+                digest.update(block)
+                if target is not None:
+                    target.write(block)
+                if on_bytes is not None:
+                    on_bytes(len(block))
+        finally:
+            digest.close()
         if digest.hexdigest() != sha256:
             raise package_error(PackageCode.HASH_MISMATCH,
                                 f"evidence {sha256} does not match its hash", entry=entry.name)

@@ -187,25 +187,37 @@ class EncryptingWriter:
         self.closed = False
         dst.write(self.header.to_bytes())
 
-    def _seal(self, data: bytes | bytearray, final: bool) -> None:
+    def _seal(self, data: bytes | bytearray | memoryview, final: bool) -> None:
         if self._index >= _MAX_CHUNKS:
             raise ValueError("the stream is too long for one envelope")
-        self._dst.write(self._aead.encrypt(_nonce(self._prefix, self._index), bytes(data),
+        self._dst.write(self._aead.encrypt(_nonce(self._prefix, self._index), data,
                                            _aad(self._index, final)))
         self._index += 1
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
-        """Buffer ``data``; seal every chunk that is known not to be the last."""
+        """Seal every chunk that is known not to be the last; buffer the rest.
+
+        A full chunk is sealed only once more data arrives: only :meth:`close`
+        knows which chunk is final. Whole chunks inside a large write are
+        sealed straight from it, without a copy.
+        """
         if self.closed:
             raise ValueError("write to a closed envelope")
-        view = memoryview(data)
-        self._buffer += view
-        self._written += len(view)
-        # Keep at least one byte back: only close() knows which chunk is final.
-        while len(self._buffer) > self._chunk:
-            self._seal(self._buffer[:self._chunk], final=False)
-            del self._buffer[:self._chunk]
-        return len(view)
+        view = memoryview(data).cast("B")
+        size = len(view)
+        while view:
+            if len(self._buffer) == self._chunk:
+                self._seal(self._buffer, final=False)
+                self._buffer.clear()
+            if not self._buffer and len(view) > self._chunk:
+                self._seal(view[:self._chunk], final=False)
+                view = view[self._chunk:]
+                continue
+            take = self._chunk - len(self._buffer)
+            self._buffer += view[:take]
+            view = view[take:]
+        self._written += size
+        return size
 
     def tell(self) -> int:
         """Plaintext bytes written so far (zipfile needs it for its offsets)."""

@@ -26,10 +26,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from certbench.canonical import canonical_bytes
 from certbench.certify.jws import loads_strict, parse_compact, sign_compact, verify_jws
 from certbench.errors import MalformedError
 from certbench.sync.codes import PackageCode, package_error
+from certbench.sync.fastjson import fast_canonical_bytes
 
 __all__ = [
     "FORMAT",
@@ -107,7 +107,7 @@ class Manifest:
 
     def to_bytes(self) -> bytes:
         """The canonical bytes written as ``manifest.json`` and signed."""
-        return canonical_bytes(self.to_json())
+        return fast_canonical_bytes(self.to_json())
 
     def audit_ids(self) -> list[str]:
         """Ids of the audits the package carries."""
@@ -197,7 +197,7 @@ def parse_manifest(data: bytes) -> Manifest:
                             f"(this certbench reads version {MANIFEST_VERSION})")
     if set(raw) != _TOP:
         raise _bad(f"unexpected or missing fields {sorted(set(raw) ^ _TOP)}")
-    if canonical_bytes(raw) != data:
+    if fast_canonical_bytes(raw) != data:
         raise _bad("it is not canonical JSON")
     sender = _obj(raw["sender"], "sender")
     if set(sender) != {"user", "key_id", "device_id", "device_name"}:

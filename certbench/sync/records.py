@@ -20,7 +20,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from certbench.canonical import canonical_hash
 from certbench.storage import (
     Audit,
     Body,
@@ -36,6 +35,7 @@ from certbench.storage import (
 from certbench.storage.models import Base
 from certbench.storage.types import RoleSet, UTCDateTime
 from certbench.sync.codes import PackageCode, package_error
+from certbench.sync.fastjson import fast_canonical_hash
 
 __all__ = [
     "APPLY_ORDER",
@@ -129,7 +129,7 @@ def revision(record_spec: RecordSpec, content: Mapping[str, object]) -> str:
     data = dict(content)
     if record_spec.revision_skips_id:
         data.pop("id", None)
-    return canonical_hash({"type": record_spec.name, "data": data})
+    return fast_canonical_hash({"type": record_spec.name, "data": data})
 
 
 def _converter(column: sa.Column[Any]) -> Callable[[object], object]:
