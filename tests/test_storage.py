@@ -20,6 +20,8 @@ from certbench.storage import (
     MerchantSite,
     NonconformityClass,
     Role,
+    Sample,
+    SampleKind,
     SiteKind,
     User,
     open_database,
@@ -333,3 +335,20 @@ def test_unsupported_or_unreachable_databases_raise_storage_error(tmp_path: Path
     (tmp_path / "dir.sqlite3").mkdir()
     with pytest.raises(StorageError):
         open_database(str(tmp_path / "dir.sqlite3"))
+
+
+def test_samples_round_trip_and_feed_the_checks(db: Database) -> None:
+    from certbench.samples import check_sample
+
+    audit_id, _ = _audit(db)
+    with db.session() as s:
+        s.add(Sample(audit_id=audit_id, criterion_id="CS-02", kind=SampleKind.CONTACT,
+                     channel="email", note="问：发票？",
+                     timestamps={"asked": "2026-11-02T09:00:00+08:00",
+                                 "answered": "2026-11-03T12:00:00+08:00"}))
+    with db.session() as s:
+        sample = s.scalars(sa.select(Sample)).one()
+        verdict = check_sample(sample.record(), {"first_reply_hours": 24})
+    assert sample.note == "问：发票？"
+    assert [(c.name, str(c.measured), c.passed) for c in verdict.checks] == [
+        ("first_reply_hours", "27.00", False)]

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from certbench.domain import AuditState, CertificateStatus
+from certbench.samples import SampleRecord, parse_sample
 from certbench.storage.types import (
     JSONType,
     Role,
@@ -380,6 +381,13 @@ class Sample(Base):
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = _updated()
     __mapper_args__ = _versioned(version)
+
+    def record(self) -> SampleRecord:
+        """The sample parsed for :func:`certbench.samples.check_sample`.
+
+        :raises ValueError: a stored instant has no zone or an amount is not decimal.
+        """
+        return parse_sample(self.kind.value, self.timestamps, self.amounts, self.channel)
 
 
 class Certificate(Base):
