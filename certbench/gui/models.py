@@ -299,7 +299,7 @@ class KeysetTableModel(_ColumnsMixin[R], QAbstractTableModel):
                           limit=self._page_size)
         generation = cursor.generation
         fetch = self._fetch_page
-        (Op(None, lambda: fetch(query), tasks=self._tasks)
+        (Op(self, lambda: fetch(query), tasks=self._tasks)
          .success(lambda page: self._on_page(generation, page))
          .failure(lambda exc: self._on_page_failed(generation, exc))
          .run())

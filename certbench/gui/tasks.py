@@ -23,6 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -124,10 +125,11 @@ class Op(Generic[T]):
     ``fn`` runs on a worker thread and must not touch Qt. Without
     :meth:`with_progress` it is called as ``fn()``; with it, as
     ``fn(progress=..., cancelled=...)``. A failure calls ``show_exception``
-    unless :meth:`failure` was given. A cancelled operation calls neither.
+    unless :meth:`failure` was given. A cancelled operation calls neither, and
+    neither does one whose ``parent`` was deleted meanwhile (a closed window).
     """
 
-    def __init__(self, parent: QWidget | None, fn: Callable[..., T], *, db: bool = True,
+    def __init__(self, parent: QObject | None, fn: Callable[..., T], *, db: bool = True,
                  tasks: TaskManager | None = None) -> None:
         self._parent = parent
         self._fn = fn
@@ -175,8 +177,11 @@ class Op(Generic[T]):
                                 cancelled=self._cancel.is_set)
         return tasks.run(call, self._on_done, db=self._db)
 
+    def _widget(self) -> QWidget | None:
+        return self._parent if isinstance(self._parent, QWidget) else None
+
     def _make_dialog(self) -> QProgressDialog:
-        dialog = QProgressDialog(self._label or "", "", 0, 1000, self._parent)
+        dialog = QProgressDialog(self._label or "", "", 0, 1000, self._widget())
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(400)
         dialog.setAutoClose(False)
@@ -204,11 +209,14 @@ class Op(Generic[T]):
         if self._cancel.is_set():
             log.info("operation cancelled")
             return
+        if self._parent is not None and not shiboken6.isValid(self._parent):
+            log.info("operation finished after its window was closed; result dropped")
+            return
         exception = future.exception()
         if exception is not None:
             if self._on_failure is not None:
                 self._on_failure(exception)
             else:
-                show_exception(parent=self._parent, exception=exception)
+                show_exception(parent=self._widget(), exception=exception)
         elif self._on_success is not None:
             self._on_success(future.result())

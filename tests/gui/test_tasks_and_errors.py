@@ -151,3 +151,22 @@ def test_geometry_is_saved_and_restored(settings, qtbot) -> None:
     qtbot.addWidget(other)
     assert settings.restore_geometry(other, "w")
     assert other.size().width() == 333
+
+
+def test_result_for_a_deleted_window_is_dropped(qapp, qtbot, shown) -> None:
+    import shiboken6
+
+    manager = TaskManager(qapp, db_executor=ThreadPoolExecutor(max_workers=1))
+    try:
+        window = QWidget()
+        release = threading.Event()
+        results: list[int] = []
+        future = Op(window, lambda: release.wait(5) and 1, tasks=manager).success(
+            results.append).run()
+        shiboken6.delete(window)  # the user closed it while the task ran
+        release.set()
+        future.result(timeout=5)
+        qtbot.waitUntil(lambda: manager.pending == 0, timeout=5_000)
+        assert results == [] and shown == []
+    finally:
+        manager.shutdown()
