@@ -396,6 +396,8 @@ BROKEN: list[tuple[str, str, str, str, str]] = [
     ("empty categories", 'categories = ["toys", "general"] }', "categories = [] }",
      "criteria.XB-02.applies_when.categories", "must not be empty"),
     ("negative points", "points = 0", "points = -1", "scale[3].points", "must not be negative"),
+    ("float points", "points = 2", "points = 2.5", "scale[1].points",
+     "is the TOML float 2.5: use an integer"),
     ("excluded value with points", "excluded = true\n", "excluded = true\npoints = 0\n",
      "scale[4].points", "an excluded value has no points"),
     ("value without points", "points = 1\n", "", "scale[2].points", "is missing"),
@@ -442,6 +444,7 @@ def test_invalid_forms_name_file_path_and_problem(old: str, new: str, path: str,
     ('format = 2\nid = "x"', "unsupported checklist format 2"),
     ('format = "1"', "unsupported checklist format '1'"),
     ("format = true", "unsupported checklist format True"),
+    ("format = 1.0", "unsupported checklist format 1.0"),
     ('id = "x"', "unsupported checklist format missing"),
 ])
 def test_not_toml_or_wrong_format_is_refused_first(text: str, words: str) -> None:
