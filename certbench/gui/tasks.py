@@ -201,12 +201,13 @@ class Op(Generic[T]):
                 self._dialog.setLabelText(text)
 
     def _on_done(self, future: Future[T]) -> None:
+        cancelled = self._cancel.is_set()  # read first: closing the dialog emits canceled()
         if self._dialog is not None:
             (self._tasks or current()).progress_reported.disconnect(self._on_progress)
             self._dialog.close()
             self._dialog.deleteLater()
             self._dialog = None
-        if self._cancel.is_set():
+        if cancelled:
             log.info("operation cancelled")
             return
         if self._parent is not None and not shiboken6.isValid(self._parent):
