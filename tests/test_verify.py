@@ -329,8 +329,6 @@ def test_every_single_byte_change_of_the_jws_is_caught(trust: TrustFile,
     for i in range(len(data)):
         for value in _substitutes(i, data[i], rng):
             changed = bytes(data[:i]) + bytes([value]) + bytes(data[i + 1:])
-            if changed.strip() == bytes(data) or bytes([value]).isspace():
-                continue  # whitespace is stripped from scanned text: not a change of the seal
             report = verify(changed, trust=trust, now=NOW)
             assert report.verdict is not Verdict.VALID, (i, value)
             seen.add(report.verdict)
