@@ -145,22 +145,40 @@ def _db() -> str:
     return os.environ["CERTBENCH_DB"]
 
 
-def test_journal_verify_detects_an_edited_event(workdir: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
-    audit = _body_with_audit(capsys)
-    for criterion in ("MER-01", "MER-02", "MER-03"):
-        run(capsys, "audit", "rate", audit, criterion, "fully", *as_("li"))
-    run(capsys, "journal", "verify", audit)
+def test_journal_verify_detects_edited_deleted_and_reordered_events(
+        workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = _body_with_audit(capsys)
+    audits = [first] + [json.loads(run(capsys, "audit", "open", "Nordlicht Versand GmbH",
+                                       "--form", "ecommerce-trust@1.0", *as_("li"),
+                                       "--json"))["id"] for _ in range(2)]
+    for audit in audits:
+        for criterion in ("MER-01", "MER-02", "MER-03"):
+            run(capsys, "audit", "rate", audit, criterion, "fully", *as_("li"))
+    run(capsys, "journal", "verify")
+    t = JournalEvent.__table__
+    edited, deleted, reordered = audits
     db = open_database(_db())
     try:
         with db.engine.begin() as conn:
-            t = JournalEvent.__table__
-            conn.execute(sa.update(t).where(t.c.audit_id == audit, t.c.seq == 3)
+            conn.execute(sa.update(t).where(t.c.audit_id == edited, t.c.seq == 3)
                          .values(actor="mallory"))
+            conn.execute(sa.delete(t).where(t.c.audit_id == deleted, t.c.seq == 3))
+            conn.execute(sa.update(t).where(t.c.audit_id == reordered, t.c.seq == 3)
+                         .values(seq=99))
+            conn.execute(sa.update(t).where(t.c.audit_id == reordered, t.c.seq == 4)
+                         .values(seq=3))
+            conn.execute(sa.update(t).where(t.c.audit_id == reordered, t.c.seq == 99)
+                         .values(seq=4))
     finally:
         db.dispose()
-    report = json.loads(_json_fail(capsys, "journal", "verify", audit, "--json"))
-    assert not report["ok"] and report["problems"][0]["seq"] == 3
+    kinds = {}
+    for audit in audits:
+        report = json.loads(_json_fail(capsys, "journal", "verify", audit, "--json"))
+        assert not report["ok"]
+        kinds[audit] = {p["kind"] for p in report["problems"]}
+    assert "hash_mismatch" in kinds[edited]
+    assert "gap" in kinds[deleted]
+    assert "reordered" in kinds[reordered]
     assert "journal: audit" in _json_fail(capsys, "db", "check")
 
 
