@@ -232,3 +232,49 @@ def test_cancel_stops_decryption(key: ec.EllipticCurvePrivateKey) -> None:
     with pytest.raises(PackageError) as info:
         decrypt_stream(io.BytesIO(blob), io.BytesIO(), key, cancelled=lambda: True)
     assert info.value.context["code"] == "cancelled"
+
+
+def test_decrypting_reader_reads_any_position(key: ec.EllipticCurvePrivateKey) -> None:
+    """Random access matches the plaintext: zipfile reads the end first, then entries."""
+    import random
+
+    from certbench.sync.envelope import DecryptingReader
+
+    data = os.urandom(5 * CHUNK + 123)
+    reader = DecryptingReader(io.BytesIO(_encrypt(data, key)), key)
+    assert reader.size == len(data)
+    rng = random.Random(7)
+    for _ in range(200):
+        start = rng.randrange(len(data) + 1)
+        length = rng.randrange(3 * CHUNK)
+        reader.seek(start)
+        assert reader.read(length) == data[start:start + length]
+    reader.seek(-10, io.SEEK_END)
+    assert reader.read() == data[-10:]
+    with pytest.raises(OSError):
+        reader.seek(-1)
+
+
+def test_decrypting_reader_refuses_truncation_appending_and_flips(
+        key: ec.EllipticCurvePrivateKey) -> None:
+    from certbench.sync.envelope import DecryptingReader
+
+    blob = _encrypt(os.urandom(3 * CHUNK + 50), key)
+    header, chunks = _chunks(blob)
+
+    def first_error(spoiled: bytes) -> str:
+        with pytest.raises(PackageError) as info:
+            reader = DecryptingReader(io.BytesIO(spoiled), key)
+            reader.seek(0)
+            reader.read()
+        return str(info.value.context["code"])
+
+    for keep in range(len(chunks)):
+        assert first_error(header + b"".join(chunks[:keep])) == "truncated", keep
+    assert first_error(blob + chunks[-1]) == "damaged"
+    spoiled = bytearray(blob)
+    spoiled[len(header) + CHUNK + 40] ^= 1
+    assert first_error(bytes(spoiled)) == "damaged"
+    other = ec.generate_private_key(ec.SECP256R1())
+    with pytest.raises(PackageError, match="not addressed to this key"):
+        DecryptingReader(io.BytesIO(blob), other)

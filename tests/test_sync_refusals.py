@@ -336,3 +336,25 @@ def test_a_non_canonical_manifest_is_refused(bench: Bench) -> None:
     sig = sign_manifest(spaced, bench.people.alice.private_key, bench.people.alice.kid).encode()
     path = bench.sealed(_zip(spaced, sig, evidence))
     assert _refused(bench, lambda: bench.import_(path)).context["code"] == "bad_manifest"
+
+
+def test_a_form_this_office_does_not_have_is_refused(bench: Bench) -> None:
+    from certbench import checklists
+
+    manifest, _sig, evidence = bench.parts()
+    real = checklists.form_hash(checklists.find_form("ecommerce-trust@1.0")).encode()
+    forged = manifest.replace(real, b"f" * 64)
+    assert forged != manifest
+    sig = sign_manifest(forged, bench.people.alice.private_key, bench.people.alice.kid).encode()
+    path = bench.sealed(_zip(forged, sig, evidence))
+    error = _refused(bench, lambda: bench.import_(path))
+    assert error.context["code"] == "unknown_form"
+
+
+def test_a_record_whose_revision_lies_is_refused(bench: Bench) -> None:
+    """Signed by the real sender, but a record's content no longer matches its revision."""
+    manifest, _sig, evidence = bench.parts()
+    forged = manifest.replace(b'"note":"note MER-01"', b'"note":"note MER-0X"')
+    sig = sign_manifest(forged, bench.people.alice.private_key, bench.people.alice.kid).encode()
+    path = bench.sealed(_zip(forged, sig, evidence))
+    assert _refused(bench, lambda: bench.import_(path)).context["code"] == "bad_manifest"

@@ -37,6 +37,7 @@ from certbench.sync.manifest import Manifest, RecordEntry
 from certbench.sync.records import (
     APPLY_ORDER,
     content_of,
+    decoded,
     find_local,
     prefetch,
     revision,
@@ -44,7 +45,7 @@ from certbench.sync.records import (
     write_content,
 )
 
-__all__ = ["ApplyCounts", "apply_manifest", "set_base"]
+__all__ = ["ApplyCounts", "apply_manifest", "check_manifest", "set_base"]
 
 _OFFICE_OWNED = frozenset({"body", "user"})
 
@@ -118,9 +119,6 @@ def _known_conflict(session: Session, record_type: str, record_id: str, rev: str
 def _apply_record(session: Session, manifest: Manifest, record: RecordEntry,
                   counts: ApplyCounts, loaded: _Loaded) -> ApplyCounts:
     record_spec = spec(record.type)
-    if record.id != record.data.get("id") or revision(record_spec, record.data) != record.revision:
-        raise package_error(PackageCode.BAD_MANIFEST,
-                            f"{record.type} {record.id}: its revision does not match its content")
     row = find_local(session, record_spec, record.data, loaded.rows)
     if row is None:
         write_content(session, record_spec, record.data, None)
@@ -219,8 +217,35 @@ def _apply_journal(session: Session, audit_id: str, events: Sequence[Mapping[str
     return 1
 
 
+def check_manifest(manifest: Manifest) -> None:
+    """Check, without the database, what applying would later rely on.
+
+    Every record has a known type, well-formed fields, its own id and the
+    revision of its content; every audit's journal chains. Run before anything
+    is written, so a package that fails here leaves the vault untouched too.
+
+    :raises PackageError: code ``bad_manifest``.
+    """
+    for record in manifest.records:
+        record_spec = spec(record.type)
+        if (record.id != record.data.get("id")
+                or revision(record_spec, record.data) != record.revision):
+            raise package_error(PackageCode.BAD_MANIFEST,
+                                f"{record.type} {record.id}: its revision does not match its "
+                                "content")
+        decoded(record_spec, record.data)
+    events: dict[str, list[Mapping[str, Any]]] = {}
+    for event in manifest.journal:
+        events.setdefault(str(event["audit_id"]), []).append(event)
+    for audit_id, chain in events.items():
+        _checked_chain(audit_id, sorted(chain, key=lambda e: int(e["seq"])))
+
+
 def apply_manifest(session: Session, manifest: Manifest, *, actor: str) -> ApplyCounts:
-    """Apply every record and journal event of a verified manifest (flushed, not committed)."""
+    """Apply every record and journal event of a manifest that passed :func:`check_manifest`.
+
+    Flushed, not committed.
+    """
     counts = ApplyCounts()
     by_type: dict[str, list[RecordEntry]] = {}
     for record in manifest.records:

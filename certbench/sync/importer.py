@@ -3,7 +3,8 @@
 Order of work, so that a hostile, forged or damaged package changes nothing:
 
 1. open the container defensively and parse the manifest (nothing written);
-2. check the signature, the sender, their device and role, and the forms;
+2. check the signature, the sender, their device and role, the forms, and
+   every record's revision and fields and every journal chain;
 3. stream every evidence file through SHA-256 into a staging file in the
    vault's ``tmp/`` (or only hash it, when the vault already has it);
 4. only when every file checked out, move the staged files into the vault;
@@ -35,7 +36,7 @@ from certbench.errors import FormError
 from certbench.evidence import Vault
 from certbench.storage import Database
 from certbench.storage.sync_models import SyncPackage
-from certbench.sync.apply import ApplyCounts, apply_manifest
+from certbench.sync.apply import ApplyCounts, apply_manifest, check_manifest
 from certbench.sync.archive import ArchiveLimits
 from certbench.sync.codes import PackageCode, package_error
 from certbench.sync.manifest import Manifest
@@ -197,6 +198,7 @@ def import_package(db: Database, vault: Vault, path: Path, *,
                                         "this package was exported by this database itself")
                 return ImportResult(manifest.package_id, sender.name, already_imported=True)
         _check_forms(manifest)
+        check_manifest(manifest)
         _clear_stage(vault, manifest.package_id)
         try:
             staged = _stage_evidence(opened, vault, progress, cancelled)

@@ -42,6 +42,7 @@ __all__ = [
     "INBOX_SETTING",
     "RecordSpec",
     "content_of",
+    "decoded",
     "find_local",
     "prefetch",
     "revision",
@@ -157,7 +158,8 @@ def _check_keys(record_spec: RecordSpec, content: Mapping[str, object]) -> None:
                             f"missing {sorted(expected - set(content))})")
 
 
-def _decoded(record_spec: RecordSpec, content: Mapping[str, object]) -> dict[str, object]:
+def decoded(record_spec: RecordSpec, content: Mapping[str, object]) -> dict[str, object]:
+    """The column values of ``content``, converted and checked (code ``bad_manifest``)."""
     _check_keys(record_spec, content)
     values: dict[str, object] = {}
     for column in record_spec.columns:
@@ -196,7 +198,7 @@ def write_content(session: Session, record_spec: RecordSpec, content: Mapping[st
 
     A finding met at criterion level keeps its local id.
     """
-    values = _decoded(record_spec, content)
+    values = decoded(record_spec, content)
     if row is None:
         row = record_spec.model(**values)
         session.add(row)
