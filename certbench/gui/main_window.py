@@ -62,9 +62,23 @@ def _verify(context: AppContext) -> QWidget:
     return window
 
 
+def _audits(context: AppContext) -> QWidget:
+    from certbench.gui.audits_page import AuditsPage
+
+    return AuditsPage(context)
+
+
+def _certificates(context: AppContext) -> QWidget:
+    from certbench.gui.certificates_page import CertificatesPage
+
+    return CertificatesPage(context)
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("merchants", QT_TRANSLATE_NOOP("MainWindow", "Merchants"), _merchants),
     PageSpec("verify", QT_TRANSLATE_NOOP("MainWindow", "Verify"), _verify),
+    PageSpec("audits", QT_TRANSLATE_NOOP("MainWindow", "Audits"), _audits),
+    PageSpec("certificates", QT_TRANSLATE_NOOP("MainWindow", "Certificates"), _certificates),
 )
 
 
