@@ -11,6 +11,7 @@ language at start-up.
 from __future__ import annotations
 
 import argparse
+import logging
 import shutil
 import subprocess
 import sys
@@ -45,6 +46,7 @@ LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
 """Languages the workbench ships, code -> name in that language."""
 
 _SOURCE_LANGUAGE = "en"
+log = logging.getLogger("certbench.gui")
 
 
 def translations_dir() -> Path:
@@ -117,7 +119,11 @@ def install_translators(app: QCoreApplication, lang: str) -> list[QTranslator]:
     """
     if lang == _SOURCE_LANGUAGE or lang not in LANGUAGES:
         return []
-    build()  # compiles only what is missing or older than its .ts
+    try:
+        build()  # compiles only what is missing or older than its .ts
+    except (OSError, subprocess.CalledProcessError) as exc:
+        # An installed copy may have a read-only data folder or no lrelease: use what is there.
+        log.warning("cannot compile the %s translations: %s", lang, exc)
     installed = []
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     ours = str(translations_dir())

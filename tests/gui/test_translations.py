@@ -64,3 +64,15 @@ def test_build_compiles_and_the_catalogue_translates(qapp) -> None:
     finally:
         i18n.remove_translators(qapp, translators)
     assert QCoreApplication.translate("MainWindow", "Merchants") == "Merchants"
+
+
+def test_start_up_survives_a_catalogue_that_cannot_be_compiled(qapp, monkeypatch) -> None:
+    def read_only(**_kwargs):
+        raise PermissionError(13, "Permission denied", str(i18n.qm_path("zh_CN")))
+
+    monkeypatch.setattr(i18n, "build", read_only)
+    translators = i18n.install_translators(qapp, "zh_CN")
+    try:
+        assert translators  # the existing catalogue (or Qt's own) is still loaded
+    finally:
+        i18n.remove_translators(qapp, translators)
