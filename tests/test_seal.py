@@ -316,6 +316,8 @@ def test_seal_file_must_be_canonical(issued: sealkit.Issued) -> None:
     lambda d: d["detail"].update(evidence=["xyz"]),
     lambda d: d["detail"]["scope"].update(business_models=["B2X"]),
     lambda d: d["detail"]["scope"].update(home_market=5),
+    lambda d: d["detail"]["scope"].update(payload={}),
+    lambda d: d["detail"]["scope"].pop("languages"),
 ])
 def test_seal_file_with_wrong_members_is_malformed(issued: sealkit.Issued, change: object) -> None:
     document = json.loads(issued.file)

@@ -266,6 +266,15 @@ def test_claimed_hash_and_display_payload_are_never_trusted(trust: TrustFile,
         assert status(report, "integrity") is CheckStatus.FAIL
 
 
+def test_a_copy_of_the_payload_hidden_elsewhere_does_not_pass_integrity(
+        trust: TrustFile, issued: sealkit.Issued) -> None:
+    def hide(d: dict[str, object]) -> None:
+        d["detail"]["scope"]["payload"] = d["payload"]  # type: ignore[index]
+        d["payload"]["res"]["grade"] = "A+"  # type: ignore[index]
+
+    assert verify(_rewrite(issued, hide), trust=trust, now=NOW).verdict is not Verdict.VALID
+
+
 def test_detail_must_match_the_sealed_hashes(trust: TrustFile, issued: sealkit.Issued) -> None:
     changed = [
         lambda d: d["detail"]["ratings"][0].update(value="fully"),

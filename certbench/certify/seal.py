@@ -61,6 +61,7 @@ _SCORE = re.compile(r"(?:100|[1-9]?[0-9])\.[0-9]{2}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CC = re.compile(r"[A-Z]{2}")
 _MAX_TEXT = 500
+_SCOPE_KEYS = frozenset(Scope().to_json())
 
 
 def seal_hash(payload_bytes: bytes) -> str:
@@ -415,6 +416,8 @@ class SealDetail:
         if not isinstance(raw_ratings, list) or not isinstance(raw_evidence, list) \
                 or not isinstance(raw_scope, dict):
             raise MalformedError("seal file: detail members have the wrong types")
+        if set(raw_scope) != _SCOPE_KEYS:
+            raise MalformedError("seal file: detail.scope must hold exactly the scope members")
         ratings = tuple(_rating(r) for r in raw_ratings)
         evidence = tuple(_text(e, "detail.evidence[]", pattern=_HEX64) for e in raw_evidence)
         try:

@@ -280,14 +280,19 @@ def _read_seal_file(data: bytes, work: _Work) -> None:
     problems = []
     if sealfile.seal_hash != work.seal.seal_hash:
         problems.append("the seal hash written in the file is not the hash of the signed payload")
-    # The file is canonical, so its payload member is spelled exactly as its canonical
-    # bytes; quotes inside strings are escaped, so this marker cannot match elsewhere.
-    if b'"payload":' + work.seal.jws.payload + b"," not in data:
+    if _canonical_or_none(sealfile.payload) != work.seal.jws.payload:
         problems.append("the payload shown in the file differs from the signed payload")
     if problems:
         work.checks.append(_fail("integrity", "; ".join(problems), Verdict.TAMPERED))
     else:
         work.checks.append(_pass("integrity", "file hash and payload match the signed seal"))
+
+
+def _canonical_or_none(value: object) -> bytes | None:
+    try:
+        return canonical_plain(value)  # value came from loads_canonical: plain JSON
+    except ValueError:
+        return None
 
 
 def _read_input(data: bytes | str, work: _Work) -> None:
