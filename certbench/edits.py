@@ -8,8 +8,10 @@ it to the audit's hash-chained journal, and returns the edit that undoes it::
     apply(inverse, session, actor="li.wei")        # back to where it was
 
 Applying an edit and then its inverse leaves the audit's content as it was
-(only the journal grows). The GUI's undo stack and the CLI's ``audit rate``
-both go through here, so the rules live in one place:
+(only the journal grows). :func:`apply_batch` applies several edits as one
+journal event (a spreadsheet import is one event listing every change). The
+GUI's undo stack and the CLI's ``audit rate`` both go through here, so the rules
+live in one place:
 
 * an audit is editable only while ``draft``, ``in_progress`` or ``returned``;
   the first edit of a draft or returned audit moves it to ``in_progress``;
@@ -20,7 +22,8 @@ both go through here, so the rules live in one place:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -45,6 +48,7 @@ __all__ = [
     "SetRating",
     "SetScope",
     "apply",
+    "apply_batch",
     "audit_form",
     "form_for",
 ]
@@ -210,7 +214,42 @@ def _journal(session: Session, audit: Audit, actor: str, action: str, *,
              changes: list[tuple[str, object, object]], reason: str) -> None:
     from certbench.journal import append_event
 
+    batch = _BATCH.get()
+    if batch is not None:
+        batch.extend(changes)
+        return
     append_event(session, audit.id, actor=actor, action=action, changes=changes, reason=reason)
+
+
+_BATCH: ContextVar[list[tuple[str, object, object]] | None] = ContextVar("_BATCH", default=None)
+
+
+def apply_batch(edits: Sequence[Edit], session: Session, actor: str, *, action: str = "batch",
+                reason: str = "") -> list[Edit]:
+    """Apply several edits of one audit as one journal event; their inverses, to apply in order.
+
+    An import of a whole ratings sheet is one event listing every change, not
+    hundreds. Any failing edit fails the batch (the caller's transaction rolls back).
+
+    :raises WorkflowError: the edits are for more than one audit.
+    """
+    from certbench.journal import append_event
+
+    if not edits:
+        return []
+    audit_ids = {e.audit_id for e in edits}
+    if len(audit_ids) != 1:
+        raise WorkflowError("a batch of edits must concern one audit")
+    collected: list[tuple[str, object, object]] = []
+    token = _BATCH.set(collected)
+    try:
+        inverses = [apply(edit, session, actor, reason=reason) for edit in edits]
+    finally:
+        _BATCH.reset(token)
+    if collected:
+        append_event(session, audit_ids.pop(), actor=actor, action=action, changes=collected,
+                     reason=reason)
+    return inverses[::-1]
 
 
 def _set_rating(edit: SetRating, session: Session, audit: Audit, actor: str,

@@ -22,6 +22,7 @@ from certbench.edits import (
     SetRating,
     SetScope,
     apply,
+    apply_batch,
 )
 from certbench.errors import NotFoundError, WorkflowError
 from certbench.evidence import Vault
@@ -146,3 +147,26 @@ def test_edits_are_refused_once_submitted(job: Job) -> None:
     for edit in _edits(audit_id):
         with pytest.raises(WorkflowError), job.db.session() as s:
             apply(edit, s, "li")
+
+
+def test_a_batch_is_one_journal_event_and_its_inverses_restore_everything(job: Job) -> None:
+    audit_id = job.open_audit()
+    with job.db.session() as s:
+        apply(SetNote(audit_id, "MER-01", "before"), s, "li")
+    before = _snapshot(job, audit_id)
+    batch: list[Edit] = [SetRating(audit_id, "MER-01", "fully"),
+                         SetNote(audit_id, "MER-01", "after"),
+                         SetRating(audit_id, "MER-01", "largely"),
+                         SetJustification(audit_id, "MER-02", "why")]
+    with job.db.session() as s:
+        events = len(history(s, audit_id))
+        inverses = apply_batch(batch, s, "li", action="import", reason="sheet.xlsx")
+        rows = history(s, audit_id)
+    assert len(rows) == events + 1 and rows[-1].action == "import"
+    assert len(rows[-1].changes) == 4 and rows[-1].reason == "sheet.xlsx"
+    with job.db.session() as s:
+        for inverse in inverses:
+            apply(inverse, s, "li")
+    assert _snapshot(job, audit_id) == before
+    with pytest.raises(WorkflowError), job.db.session() as s:
+        apply_batch([SetNote(audit_id, "MER-01", "x"), SetNote("other", "MER-01", "y")], s, "li")

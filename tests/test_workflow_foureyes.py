@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from jobkit import Job, cheap_scrypt, make_job
 
 from certbench import workflow as wf
+from certbench.canonical import canonical_bytes
 from certbench.certify.jws import sign_compact
 from certbench.certify.keys import generate_user_key
 from certbench.domain import AuditState
@@ -135,86 +137,89 @@ def test_only_issuers_issue(job: Job, tmp_path: Path) -> None:
                              out_dir=tmp_path)
 
 
-def test_ratings_changed_in_the_database_after_approval_are_caught(job: Job,
-                                                                   tmp_path: Path) -> None:
-    audit_id = job.approved()
-    with job.db.engine.begin() as conn:
-        t = Finding.__table__
-        conn.execute(sa.update(t).where(t.c.audit_id == audit_id, t.c.criterion_id == "PAY-03")
-                     .values(rating="largely"))
-    with pytest.raises(WorkflowError) as exc:
-        _issue(job, audit_id, tmp_path)
-    assert _check(exc) == "record-changed"
-
-
 def test_edits_after_submission_are_refused(job: Job) -> None:
     audit_id = job.approved()
     with pytest.raises(WorkflowError), job.db.session() as s:
         apply(SetRating(audit_id, "PAY-03", "largely"), s, "li")
 
 
-@pytest.mark.parametrize(("column", "value", "expected"), [
-    ("assessor_signature", None, "assessor-missing"),
-    ("assessor_signature", "not.a.jws", "assessor-malformed"),
-    ("reviewer_signature", None, "reviewer-missing"),
-])
-def test_missing_or_garbled_signatures_are_refused(job: Job, tmp_path: Path, column: str,
-                                                   value: object, expected: str) -> None:
-    audit_id = job.approved()
-    _tamper(job, audit_id, **{column: value})
-    with pytest.raises(FourEyesError) as exc:
-        _issue(job, audit_id, tmp_path)
-    assert _check(exc) == expected
-
-
-def test_a_forged_approval_by_an_unregistered_key_is_refused(job: Job, tmp_path: Path) -> None:
-    audit_id = job.approved()
+def _approval(job: Job, audit_id: str, signer: wf.Actor, **changes: object) -> str:
+    """An approval of ``audit_id`` (its real payload, with ``changes``) signed by ``signer``."""
     with job.db.session() as s:
         audit = s.get(Audit, audit_id)
         assert audit is not None and audit.reviewer_signature
-        payload = wf_payload(audit.reviewer_signature)
-    forger = generate_user_key("mallory")
-    forged = sign_compact(payload, forger.private_key, kid=forger.kid, typ=wf.APPROVAL_TYP)
-    _tamper(job, audit_id, reviewer_signature=forged)
-    with pytest.raises(FourEyesError) as exc:
-        _issue(job, audit_id, tmp_path)
-    assert _check(exc) == "reviewer-unknown-key"
+        payload = json.loads(wf_payload(audit.reviewer_signature))
+    return sign_compact(canonical_bytes({**payload, **changes}), signer.key.private_key,
+                        kid=signer.key.kid, typ=wf.APPROVAL_TYP)
 
 
-def test_an_approval_signed_by_the_assessor_is_refused(job: Job, tmp_path: Path) -> None:
-    """The assessor signs the approval with their own (registered) key and claims the role."""
-    audit_id = job.approved()
-    li = job.actor("li")
-    with job.db.session() as s:
-        audit = s.get(Audit, audit_id)
-        assert audit is not None and audit.reviewer_signature
-        payload = wf_payload(audit.reviewer_signature)
-    forged = sign_compact(payload, li.key.private_key, kid=li.key.kid, typ=wf.APPROVAL_TYP)
-    _tamper(job, audit_id, reviewer_signature=forged)
-    with pytest.raises(FourEyesError) as exc:
-        _issue(job, audit_id, tmp_path)
-    assert _check(exc) in {"reviewer-role", "reviewer-mismatch"}
-    _tamper(job, audit_id, reviewer_id=li.user_id)
+def _set_rating(job: Job, audit_id: str, criterion: str, rating: str) -> None:
+    with job.db.engine.begin() as conn:
+        t = Finding.__table__
+        conn.execute(sa.update(t).where(t.c.audit_id == audit_id, t.c.criterion_id == criterion)
+                     .values(rating=rating))
+
+
+def _set_roles(job: Job, name: str, roles: frozenset[Role]) -> None:
     with job.db.engine.begin() as conn:
         t = User.__table__
-        conn.execute(sa.update(t).where(t.c.name == "li")
-                     .values(roles=frozenset({Role.ASSESSOR, Role.REVIEWER})))
+        conn.execute(sa.update(t).where(t.c.name == name).values(roles=roles))
+
+
+def test_tampering_with_an_approved_audit_in_the_database_is_refused(job: Job,
+                                                                     tmp_path: Path) -> None:
+    """Each tampering is refused with its own check; undoing it makes the audit issuable."""
+    audit_id = job.approved()
+    li, zhang = job.actor("li"), job.actor("zhang")
+    with job.db.session() as s:
+        audit = s.get(Audit, audit_id)
+        assert audit is not None
+        original = {"assessor_signature": audit.assessor_signature,
+                    "reviewer_signature": audit.reviewer_signature,
+                    "reviewer_id": audit.reviewer_id}
+    forger = generate_user_key("mallory")
+    cases: list[tuple[dict[str, object], str]] = [
+        ({"assessor_signature": None}, "assessor-missing"),
+        ({"assessor_signature": "not.a.jws"}, "assessor-malformed"),
+        ({"reviewer_signature": None}, "reviewer-missing"),
+        ({"reviewer_signature": sign_compact(b"{}", forger.private_key, kid=forger.kid,
+                                             typ=wf.APPROVAL_TYP)}, "reviewer-unknown-key"),
+        ({"reviewer_signature": _approval(job, audit_id, li)}, "reviewer-role"),
+        ({"reviewer_signature": _approval(job, audit_id, zhang), "reviewer_id": li.user_id},
+         "reviewer-mismatch"),
+        ({"reviewer_signature": _approval(job, audit_id, zhang, record_hash="0" * 64)},
+         "approval-mismatch"),
+    ]
+    for values, expected in cases:
+        _tamper(job, audit_id, **values)
+        with pytest.raises(FourEyesError) as exc:
+            _issue(job, audit_id, tmp_path)
+        assert _check(exc) == expected, values
+        _tamper(job, audit_id, **original)
+    # the assessor signs the approval and is made a reviewer of record, with the role
+    _set_roles(job, "li", frozenset({Role.ASSESSOR, Role.REVIEWER}))
+    _tamper(job, audit_id, reviewer_signature=_approval(job, audit_id, li), reviewer_id=li.user_id)
     with pytest.raises(FourEyesError) as exc:
         _issue(job, audit_id, tmp_path)
     assert _check(exc) == "reviewer-is-assessor"
-
-
-def test_a_signature_over_another_record_is_refused(job: Job, tmp_path: Path) -> None:
-    first, second = job.approved(), job.approved()
-    with job.db.session() as s:
-        other = s.get(Audit, second)
-        assert other is not None
-        stolen = other.reviewer_signature
-        stolen_reviewer = other.reviewer_id
-    _tamper(job, first, reviewer_signature=stolen, reviewer_id=stolen_reviewer)
-    with pytest.raises(FourEyesError) as exc:
-        _issue(job, first, tmp_path)
-    assert _check(exc) == "approval-mismatch"
+    _tamper(job, audit_id, **original)
+    _set_roles(job, "li", frozenset({Role.ASSESSOR}))
+    # ratings edited after approval, behind the workflow's back
+    _set_rating(job, audit_id, "PAY-03", "largely")
+    with pytest.raises(WorkflowError) as exc:
+        _issue(job, audit_id, tmp_path)
+    assert _check(exc) == "record-changed"
+    _set_rating(job, audit_id, "PAY-03", "fully")
+    with job.db.session() as s:  # untampered again: every check passes
+        signed = wf.check_four_eyes(s, wf.find_audit(s, audit_id))
+        assert (signed.assessor.name, signed.reviewer.name) == ("li", "zhang")
+    # a deleted journal event
+    with job.db.engine.begin() as conn:
+        t = JournalEvent.__table__
+        conn.execute(sa.delete(t).where(t.c.audit_id == audit_id, t.c.seq == 3))
+    with pytest.raises(JournalError):
+        _issue(job, audit_id, tmp_path)
+    assert not list(tmp_path.glob("*.pdf"))
 
 
 def test_state_forced_to_approved_in_the_database_is_refused(job: Job, tmp_path: Path) -> None:
@@ -224,15 +229,6 @@ def test_state_forced_to_approved_in_the_database_is_refused(job: Job, tmp_path:
     with pytest.raises(FourEyesError) as exc:
         _issue(job, audit_id, tmp_path)
     assert _check(exc) == "assessor-missing"
-
-
-def test_a_broken_journal_blocks_issuing(job: Job, tmp_path: Path) -> None:
-    audit_id = job.approved()
-    with job.db.engine.begin() as conn:
-        t = JournalEvent.__table__
-        conn.execute(sa.delete(t).where(t.c.audit_id == audit_id, t.c.seq == 3))
-    with pytest.raises(JournalError):
-        _issue(job, audit_id, tmp_path)
 
 
 def wf_payload(jws: str) -> bytes:

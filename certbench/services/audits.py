@@ -35,11 +35,13 @@ from certbench.certify.merkle import evidence_root
 from certbench.domain import AuditState, GradeResult, Rating, Scope
 from certbench.edits import (
     AttachEvidence,
+    Edit,
     SetJustification,
     SetNonconformity,
     SetNote,
     SetRating,
     apply,
+    apply_batch,
     audit_form,
 )
 from certbench.errors import (
@@ -302,20 +304,16 @@ def import_ratings(session: Session, actor: Actor, audit_ref: str, path: Path) -
     else:
         raise ImportDataError(f"{path}: ratings are imported from .xlsx or .csv",
                               problems=[(0, "", "not an .xlsx or .csv file")], file=str(path))
-    changed = 0
+    edits: list[Edit] = []
     for line in lines:
-        apply(SetJustification(audit.id, line.criterion_id, line.justification), session,
-              actor.name, reason="import")
-        apply(SetRating(audit.id, line.criterion_id, line.rating or None), session, actor.name,
-              reason="import")
-        apply(SetNote(audit.id, line.criterion_id, line.note), session, actor.name,
-              reason="import")
+        edits += [SetJustification(audit.id, line.criterion_id, line.justification),
+                  SetRating(audit.id, line.criterion_id, line.rating or None),
+                  SetNote(audit.id, line.criterion_id, line.note)]
         if line.nonconformity or line.corrective_action or line.due_date:
-            apply(SetNonconformity(audit.id, line.criterion_id, line.nonconformity,
-                                   line.corrective_action, line.due_date), session, actor.name,
-                  reason="import")
-        changed += 1
-    return changed
+            edits.append(SetNonconformity(audit.id, line.criterion_id, line.nonconformity,
+                                          line.corrective_action, line.due_date))
+    apply_batch(edits, session, actor.name, action="import", reason=path.name)
+    return len(lines)
 
 
 def _read_ratings_csv(path: Path, form: Any, scope: Scope, columns: Sequence[str]) -> list[Any]:

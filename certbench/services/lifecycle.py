@@ -3,8 +3,10 @@
 ``valid -> suspended -> valid | revoked``, and ``expired`` by date (the form's
 ``certificate_validity_months`` fixed the end date when it was issued). Each
 change needs a reason and an issuer or admin; it is a certificate event, a
-journal event on the audit and a registry entry, committed together; then
-the published registry is brought up to date.
+journal event on the audit and a registry entry, committed together; then,
+after the commit, the published registry is brought up to date (so a crash
+can leave the file behind the database, which the next publication repairs,
+but never ahead of it).
 
 Surveillance audits fall due every ``surveillance_interval_months`` (a form
 parameter) after the certificate's start or the last approved surveillance
@@ -125,8 +127,8 @@ def change_status(db: Database, actor: Actor, ref: str, action: str, *, reason: 
                                 status=status.value, check="status")
         _record_change(session, cert, to, kind, actor=actor.name, reason=reason.strip(),
                        at=moment)
-        publish_registry(session, key)
-        return cert
+    _publish(db, key)
+    return cert
 
 
 def expire_certificates(db: Database, actor: Actor, key: IssuerKey, *,
@@ -143,8 +145,14 @@ def expire_certificates(db: Database, actor: Actor, key: IssuerKey, *,
             _record_change(session, cert, CertificateStatus.EXPIRED, EntryType.EXPIRED,
                            actor=actor.name, reason="validity period ended", at=moment)
             changed.append(cert.number)
-        publish_registry(session, key)
+    _publish(db, key)
     return changed
+
+
+def _publish(db: Database, key: IssuerKey) -> None:
+    """Publish after the commit: a crash in between leaves the file behind, never ahead."""
+    with db.session() as session:
+        publish_registry(session, key)
 
 
 def next_surveillance(session: Session, cert: Certificate) -> date | None:

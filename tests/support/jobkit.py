@@ -18,6 +18,7 @@ from certbench.certify import keys
 from certbench.certify.keys import IssuerKey
 from certbench.checklists import find_form
 from certbench.domain import Form, Scope
+from certbench.edits import SetRating, apply_batch
 from certbench.storage import Database, Role, open_database
 
 __all__ = ["FORM", "PASSPHRASES", "Job", "cheap_scrypt", "make_job"]
@@ -69,8 +70,8 @@ class Job:
         values = {c.id: "fully" for c in self.form.criteria if c.applies(self.scope)}
         values.update(overrides or {})
         with self.db.session() as s:
-            for criterion, value in values.items():
-                wf.rate(s, actor, audit_id, criterion, value)
+            apply_batch([SetRating(audit_id, c, v) for c, v in values.items()], s, actor.name,
+                        action="import")
 
     def submitted(self, overrides: Mapping[str, str] | None = None) -> str:
         audit_id = self.open_audit()
