@@ -5,31 +5,31 @@
     <name></name>
     <message>
         <source>rate %1</source>
-        <translation type="unfinished"></translation>
+        <translation>评定 %1</translation>
     </message>
     <message>
         <source>note on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的备注</translation>
     </message>
     <message>
         <source>justification of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的不适用理由</translation>
     </message>
     <message>
         <source>nonconformity of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的不符合项</translation>
     </message>
     <message>
         <source>change scope</source>
-        <translation type="unfinished"></translation>
+        <translation>更改评审范围</translation>
     </message>
     <message>
         <source>attach %1</source>
-        <translation type="unfinished"></translation>
+        <translation>附加 %1</translation>
     </message>
     <message>
         <source>remove evidence</source>
-        <translation type="unfinished"></translation>
+        <translation>移除证据</translation>
     </message>
 </context>
 <context>
@@ -75,268 +75,270 @@
     <name>AuditEditor</name>
     <message>
         <source>Audit</source>
-        <translation type="unfinished"></translation>
+        <translation>评审</translation>
     </message>
     <message>
         <source>Filter criteria by id or text</source>
-        <translation type="unfinished"></translation>
+        <translation>按编号或文字筛选条款</translation>
     </message>
     <message>
         <source>Only what is still missing before I can submit</source>
-        <translation type="unfinished"></translation>
+        <translation>仅显示提交前尚缺的项目</translation>
     </message>
     <message>
         <source>Also show criteria the scope excludes</source>
-        <translation type="unfinished"></translation>
+        <translation>同时显示评审范围之外的条款</translation>
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销</translation>
     </message>
     <message>
         <source>Redo</source>
-        <translation type="unfinished"></translation>
+        <translation>重做</translation>
     </message>
     <message>
         <source>Audit of %1[*]</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的评审[*]</translation>
     </message>
     <message>
         <source>%1 criteria still missing before submission.</source>
-        <translation type="unfinished"></translation>
+        <translation>提交前尚有 %1 项条款未完成。</translation>
     </message>
     <message>
         <source>Every applicable criterion is rated.</source>
-        <translation type="unfinished"></translation>
+        <translation>所有适用条款均已评定。</translation>
     </message>
     <message>
         <source>Returned by the reviewer: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>复核人已退回：%1</translation>
     </message>
     <message>
         <source>(not rated)</source>
-        <translation type="unfinished"></translation>
+        <translation>（未评定）</translation>
     </message>
     <message>
         <source>Select a criterion.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择一项条款。</translation>
     </message>
     <message>
         <source>No user</source>
-        <translation type="unfinished"></translation>
+        <translation>未选择用户</translation>
     </message>
     <message>
         <source>Choose the user you act as (File &gt; Switch user) before editing.</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑前请先选择您的用户身份（文件 &gt; 切换用户）。</translation>
     </message>
     <message>
         <source>Importing evidence…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在导入证据…</translation>
     </message>
     <message numerus="yes">
         <source>attach %n file(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>附加 %n 个文件</numerusform>
         </translation>
     </message>
     <message>
         <source>Record sample</source>
-        <translation type="unfinished"></translation>
+        <translation>记录样本</translation>
     </message>
     <message>
         <source>Your passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>您的口令：</translation>
     </message>
     <message>
         <source>Submit for review</source>
-        <translation type="unfinished"></translation>
+        <translation>提交复核</translation>
     </message>
     <message>
         <source>Submitting signs the audit with your personal key.
 Your passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>提交时将以您的个人密钥对评审签名。
+您的口令：</translation>
     </message>
     <message>
         <source>Rating:</source>
-        <translation type="unfinished"></translation>
+        <translation>评定：</translation>
     </message>
     <message>
         <source>N/A justification:</source>
-        <translation type="unfinished"></translation>
+        <translation>不适用理由：</translation>
     </message>
     <message>
         <source>Why the criterion does not apply</source>
-        <translation type="unfinished"></translation>
+        <translation>该条款为何不适用</translation>
     </message>
     <message>
         <source>Note:</source>
-        <translation type="unfinished"></translation>
+        <translation>备注：</translation>
     </message>
     <message>
         <source>Evidence</source>
-        <translation type="unfinished"></translation>
+        <translation>证据</translation>
     </message>
     <message>
         <source>Samples</source>
-        <translation type="unfinished"></translation>
+        <translation>样本</translation>
     </message>
     <message>
         <source>Grade</source>
-        <translation type="unfinished"></translation>
+        <translation>等级</translation>
     </message>
     <message>
         <source>Scope</source>
-        <translation type="unfinished"></translation>
+        <translation>评审范围</translation>
     </message>
     <message>
         <source>Submit for review…</source>
-        <translation type="unfinished"></translation>
+        <translation>提交复核…</translation>
     </message>
 </context>
 <context>
     <name>AuditsPage</name>
     <message>
         <source>All audits</source>
-        <translation type="unfinished"></translation>
+        <translation>全部评审</translation>
     </message>
     <message>
         <source>Being assessed</source>
-        <translation type="unfinished"></translation>
+        <translation>评审中</translation>
     </message>
     <message>
         <source>Waiting for review</source>
-        <translation type="unfinished"></translation>
+        <translation>待复核</translation>
     </message>
     <message>
         <source>Approved, to issue</source>
-        <translation type="unfinished"></translation>
+        <translation>已批准，待发证</translation>
     </message>
     <message>
         <source>Certified</source>
-        <translation type="unfinished"></translation>
+        <translation>已认证</translation>
     </message>
     <message numerus="yes">
         <source>%n audit(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>共 %n 项评审</numerusform>
         </translation>
     </message>
     <message>
         <source>Show:</source>
-        <translation type="unfinished"></translation>
+        <translation>显示：</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>New audit…</source>
-        <translation type="unfinished"></translation>
+        <translation>新建评审…</translation>
     </message>
     <message>
         <source>Open editor</source>
-        <translation type="unfinished"></translation>
+        <translation>打开编辑器</translation>
     </message>
     <message>
         <source>Review…</source>
-        <translation type="unfinished"></translation>
+        <translation>复核…</translation>
     </message>
     <message>
         <source>Issue certificate…</source>
-        <translation type="unfinished"></translation>
+        <translation>签发证书…</translation>
     </message>
 </context>
 <context>
     <name>Certificate</name>
     <message>
         <source>valid</source>
-        <translation type="unfinished"></translation>
+        <translation>有效</translation>
     </message>
     <message>
         <source>suspended</source>
-        <translation type="unfinished"></translation>
+        <translation>已暂停</translation>
     </message>
     <message>
         <source>revoked</source>
-        <translation type="unfinished"></translation>
+        <translation>已撤销</translation>
     </message>
     <message>
         <source>expired</source>
-        <translation type="unfinished"></translation>
+        <translation>已过期</translation>
     </message>
     <message>
         <source>Suspend certificate %1</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停证书 %1</translation>
     </message>
     <message>
         <source>Reinstate certificate %1</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复证书 %1</translation>
     </message>
     <message>
         <source>Revoke certificate %1</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销证书 %1</translation>
     </message>
     <message>
         <source>%1 (overdue)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（已逾期）</translation>
     </message>
 </context>
 <context>
     <name>CertificatesPage</name>
     <message numerus="yes">
         <source>%n certificate(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>共 %n 张证书</numerusform>
         </translation>
     </message>
     <message>
         <source>Certificate %1 updated; the registry is published.</source>
-        <translation type="unfinished"></translation>
+        <translation>证书 %1 已更新，登记册已发布。</translation>
     </message>
     <message>
         <source>Export registry</source>
-        <translation type="unfinished"></translation>
+        <translation>导出登记册</translation>
     </message>
     <message>
         <source>Registry (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>登记册 (*.json)</translation>
     </message>
     <message>
         <source>The registry head is signed with the issuer key.
 Issuer key passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>登记册树头将以签发密钥签名。
+签发密钥口令：</translation>
     </message>
     <message>
         <source>Exporting the registry…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在导出登记册…</translation>
     </message>
     <message>
         <source>Registry exported to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>登记册已导出至 %1</translation>
     </message>
     <message>
         <source>Overdue surveillance only</source>
-        <translation type="unfinished"></translation>
+        <translation>仅显示监督评审逾期的证书</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Export registry…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出登记册…</translation>
     </message>
     <message>
         <source>Suspend…</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停…</translation>
     </message>
     <message>
         <source>Reinstate…</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复…</translation>
     </message>
     <message>
         <source>Revoke…</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销…</translation>
     </message>
 </context>
 <context>
@@ -438,7 +440,7 @@ Issuer key passphrase:</source>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>文件</translation>
     </message>
     <message>
         <source>Kind</source>
@@ -446,11 +448,11 @@ Issuer key passphrase:</source>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>大小</translation>
     </message>
     <message>
         <source>SHA-256</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256</translation>
     </message>
     <message>
         <source>State</source>
@@ -490,145 +492,228 @@ Issuer key passphrase:</source>
     </message>
     <message>
         <source>Channel</source>
-        <translation type="unfinished"></translation>
+        <translation>渠道</translation>
     </message>
     <message>
         <source>Durations</source>
-        <translation type="unfinished"></translation>
+        <translation>时长</translation>
     </message>
     <message>
         <source>Checks against the form</source>
-        <translation type="unfinished"></translation>
+        <translation>对照检查表的核查</translation>
     </message>
     <message>
         <source>Criterion</source>
-        <translation type="unfinished"></translation>
+        <translation>条款</translation>
     </message>
     <message>
         <source>What</source>
-        <translation type="unfinished"></translation>
+        <translation>内容</translation>
     </message>
     <message>
         <source>Previous audit</source>
-        <translation type="unfinished"></translation>
+        <translation>上次评审</translation>
     </message>
     <message>
         <source>This audit</source>
-        <translation type="unfinished"></translation>
+        <translation>本次评审</translation>
     </message>
     <message>
         <source>#</source>
-        <translation type="unfinished"></translation>
+        <translation>#</translation>
     </message>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>人员</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>操作</translation>
     </message>
     <message>
         <source>Changes</source>
-        <translation type="unfinished"></translation>
+        <translation>变更</translation>
     </message>
     <message>
         <source>Merchant</source>
-        <translation type="unfinished"></translation>
+        <translation>商户</translation>
     </message>
     <message>
         <source>Number</source>
-        <translation type="unfinished"></translation>
+        <translation>编号</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Valid from</source>
-        <translation type="unfinished"></translation>
+        <translation>生效日期</translation>
     </message>
     <message>
         <source>Valid until</source>
-        <translation type="unfinished"></translation>
+        <translation>有效期至</translation>
     </message>
     <message>
         <source>Surveillance due</source>
-        <translation type="unfinished"></translation>
+        <translation>监督评审到期</translation>
     </message>
     <message>
         <source>Seal hash</source>
-        <translation type="unfinished"></translation>
+        <translation>印章哈希</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>到期日</translation>
+    </message>
+    <message>
+        <source>Days overdue</source>
+        <translation>逾期天数</translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation>领域</translation>
     </message>
 </context>
 <context>
     <name>CriteriaModel</name>
     <message>
         <source>Criterion</source>
-        <translation type="unfinished"></translation>
+        <translation>条款</translation>
     </message>
     <message>
         <source>Rating</source>
-        <translation type="unfinished"></translation>
+        <translation>评定</translation>
     </message>
     <message>
         <source>Evidence</source>
-        <translation type="unfinished"></translation>
+        <translation>证据</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Read the figures again from the database (F5)</source>
+        <translation>从数据库重新读取数据（F5）</translation>
+    </message>
+    <message>
+        <source>Grades of valid certificates</source>
+        <translation>有效证书的等级分布</translation>
+    </message>
+    <message>
+        <source>Click a bar to list its certificates.</source>
+        <translation>点击柱形可列出相应证书。</translation>
+    </message>
+    <message>
+        <source>Weakest domains (latest audit of each merchant)</source>
+        <translation>最薄弱的领域（各商户最近一次评审）</translation>
+    </message>
+    <message>
+        <source>Click a cell to list the merchants at or below that score.</source>
+        <translation>点击单元格可列出得分不高于该值的商户。</translation>
+    </message>
+    <message>
+        <source>Due soon</source>
+        <translation>即将到期</translation>
+    </message>
+    <message>
+        <source>Grade history</source>
+        <translation>等级历史</translation>
+    </message>
+    <message>
+        <source>Merchant:</source>
+        <translation>商户：</translation>
+    </message>
+    <message>
+        <source>Figures as of %1</source>
+        <translation>数据截至 %1</translation>
+    </message>
+    <message>
+        <source>Expiring in %1 days (%2)</source>
+        <translation>%1 天内到期（%2）</translation>
+    </message>
+    <message>
+        <source>Overdue surveillance (%1)</source>
+        <translation>监督评审逾期（%1）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Grade %1: %n certificate(s)</source>
+        <translation>
+            <numerusform>等级 %1：%n 张证书</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 at or below %2: %n merchant(s)</source>
+        <translation>
+            <numerusform>%1 得分不高于 %2：%n 家商户</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>EvidencePanel</name>
     <message>
         <source>Drop files here to attach them to this criterion.</source>
-        <translation type="unfinished"></translation>
+        <translation>将文件拖放到此处，即可附加到本条款。</translation>
     </message>
     <message>
         <source>Add files…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加文件…</translation>
     </message>
     <message>
         <source>Add URL capture…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加网页存档…</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>移除</translation>
     </message>
     <message>
         <source>Select evidence to preview it.</source>
-        <translation type="unfinished"></translation>
+        <translation>选择证据以预览。</translation>
     </message>
     <message>
         <source>Attach evidence</source>
-        <translation type="unfinished"></translation>
+        <translation>附加证据</translation>
     </message>
     <message>
         <source>URL capture</source>
-        <translation type="unfinished"></translation>
+        <translation>网页存档</translation>
     </message>
     <message>
         <source>Address of the page you captured:</source>
-        <translation type="unfinished"></translation>
+        <translation>所存档网页的地址：</translation>
     </message>
     <message>
         <source>The saved capture of that page</source>
-        <translation type="unfinished"></translation>
+        <translation>该网页的存档文件</translation>
     </message>
     <message>
         <source>Captures (*.pdf *.png *.jpg *.jpeg *.mhtml *.html *.webp);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>网页存档 (*.pdf *.png *.jpg *.jpeg *.mhtml *.html *.webp);;所有文件 (*)</translation>
     </message>
     <message>
         <source>No preview for %1 (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 无法预览（%2）。</translation>
     </message>
 </context>
 <context>
@@ -726,150 +811,150 @@ Issuer key passphrase:</source>
     <name>GradePanel</name>
     <message>
         <source>%c is not rated yet</source>
-        <translation type="unfinished"></translation>
+        <translation>%c 尚未评定</translation>
     </message>
     <message>
         <source>%c is not a criterion of this form</source>
-        <translation type="unfinished"></translation>
+        <translation>%c 不是本检查表的条款</translation>
     </message>
     <message>
         <source>%c has a rating the form does not know (%d)</source>
-        <translation type="unfinished"></translation>
+        <translation>%c 的评定值不在本检查表的评级中（%d）</translation>
     </message>
     <message>
         <source>%c is rated but does not apply to the scope</source>
-        <translation type="unfinished"></translation>
+        <translation>%c 已评定，但不适用于本评审范围</translation>
     </message>
     <message>
         <source>%c is rated not applicable without a justification</source>
-        <translation type="unfinished"></translation>
+        <translation>%c 评为不适用，但未说明理由</translation>
     </message>
     <message>
         <source>critical criterion %c is not fully met: not certifiable</source>
-        <translation type="unfinished"></translation>
+        <translation>关键条款 %c 未完全符合：不可认证</translation>
     </message>
     <message>
         <source>domain %o is below its floor: the grade is capped (%d)</source>
-        <translation type="unfinished"></translation>
+        <translation>领域 %o 低于最低分：等级受限（%d）</translation>
     </message>
     <message>
         <source>the overall score is below the lowest grade band</source>
-        <translation type="unfinished"></translation>
+        <translation>总分低于最低等级线</translation>
     </message>
     <message>
         <source>no criterion applies to this scope</source>
-        <translation type="unfinished"></translation>
+        <translation>没有适用于本评审范围的条款</translation>
     </message>
     <message>
         <source>not certifiable</source>
-        <translation type="unfinished"></translation>
+        <translation>不可认证</translation>
     </message>
     <message>
         <source>(so far: incomplete)</source>
-        <translation type="unfinished"></translation>
+        <translation>（目前：尚未完成）</translation>
     </message>
     <message>
         <source>Overall score: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>总分：%1</translation>
     </message>
     <message>
         <source>What limits the grade (%1):</source>
-        <translation type="unfinished"></translation>
+        <translation>限制等级的因素（%1）：</translation>
     </message>
     <message>
         <source>floor %1 %</source>
-        <translation type="unfinished"></translation>
+        <translation>最低分 %1 %</translation>
     </message>
 </context>
 <context>
     <name>IssueDialog</name>
     <message>
         <source>Rendering the preview…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在生成预览…</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt;: grade %2, score %3 %</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt;：等级 %2，得分 %3 %</translation>
     </message>
     <message>
         <source>No preview: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法预览：%1</translation>
     </message>
     <message>
         <source>Unlocking the keys…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在解锁密钥…</translation>
     </message>
     <message>
         <source>Signing the seal and the certificate…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在签署印章和证书…</translation>
     </message>
     <message>
         <source>Issuing the certificate…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在签发证书…</translation>
     </message>
     <message>
         <source>Wrong passphrase.</source>
-        <translation type="unfinished">口令错误。</translation>
+        <translation>口令错误。</translation>
     </message>
     <message>
         <source>&lt;b&gt;Certificate %1 issued&lt;/b&gt; to %2: grade %3, valid %4 to %5.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;证书 %1 已签发&lt;/b&gt;给 %2：等级 %3，有效期 %4 至 %5。</translation>
     </message>
     <message>
         <source>Issue certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>签发证书</translation>
     </message>
     <message>
         <source>Preview of the certificate page. The number, seal hash and QR code are filled in when you sign.</source>
-        <translation type="unfinished"></translation>
+        <translation>证书页面预览。证书编号、印章哈希和二维码将在签署时填入。</translation>
     </message>
     <message>
         <source>Your passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>您的口令：</translation>
     </message>
     <message>
         <source>Issuer key passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>签发密钥口令：</translation>
     </message>
     <message>
         <source>Leave empty when it is the same as yours</source>
-        <translation type="unfinished"></translation>
+        <translation>与您的口令相同时请留空</translation>
     </message>
     <message>
         <source>Sign and issue</source>
-        <translation type="unfinished"></translation>
+        <translation>签署并签发</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">取消</translation>
+        <translation>取消</translation>
     </message>
     <message>
         <source>Certificate file:</source>
-        <translation type="unfinished"></translation>
+        <translation>证书文件：</translation>
     </message>
     <message>
         <source>Seal file:</source>
-        <translation type="unfinished"></translation>
+        <translation>印章文件：</translation>
     </message>
     <message>
         <source>Seal hash:</source>
-        <translation type="unfinished"></translation>
+        <translation>印章哈希：</translation>
     </message>
     <message>
         <source>To read aloud:</source>
-        <translation type="unfinished"></translation>
+        <translation>口述核对码：</translation>
     </message>
     <message>
         <source>Open folder</source>
-        <translation type="unfinished"></translation>
+        <translation>打开文件夹</translation>
     </message>
     <message>
         <source>Copy seal hash</source>
-        <translation type="unfinished"></translation>
+        <translation>复制印章哈希</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -884,11 +969,11 @@ Issuer key passphrase:</source>
     </message>
     <message>
         <source>Audits</source>
-        <translation type="unfinished">评审</translation>
+        <translation>评审</translation>
     </message>
     <message>
         <source>Certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>证书</translation>
     </message>
     <message>
         <source>Opening the database…</source>
@@ -1028,27 +1113,27 @@ Audit online merchants against a certification checklist, grade them, and issue 
     <name>NewAuditDialog</name>
     <message>
         <source>New audit</source>
-        <translation type="unfinished"></translation>
+        <translation>新建评审</translation>
     </message>
     <message>
         <source>Search merchants</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索商户</translation>
     </message>
     <message>
         <source>Merchant:</source>
-        <translation type="unfinished"></translation>
+        <translation>商户：</translation>
     </message>
     <message>
         <source>Checklist:</source>
-        <translation type="unfinished">检查表：</translation>
+        <translation>检查表：</translation>
     </message>
     <message>
         <source>Your passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>您的口令：</translation>
     </message>
     <message>
         <source>Choose a merchant and a checklist.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择商户和检查表。</translation>
     </message>
 </context>
 <context>
@@ -1062,153 +1147,153 @@ Audit online merchants against a certification checklist, grade them, and issue 
     <name>ReviewDialog</name>
     <message>
         <source>%1 took part in this audit as an assessor, so %1 cannot decide on it. Four eyes: the audit must be approved by a reviewer who did not assess it.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 作为评审员参与了本次评审，因此 %1 不能对其作出决定。四眼原则：评审须由未参与评审的复核人批准。</translation>
     </message>
     <message>
         <source>%1 submitted this audit, so %1 cannot approve it. Four eyes: another reviewer must decide.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 提交了本次评审，因此 %1 不能批准。四眼原则：须由另一位复核人决定。</translation>
     </message>
     <message>
         <source>%1 does not hold the reviewer role, so %1 cannot decide on audits.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不具备复核人角色，因此 %1 不能对评审作出决定。</translation>
     </message>
     <message>
         <source>not certifiable</source>
-        <translation type="unfinished"></translation>
+        <translation>不可认证</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; · %2 · %3&lt;br&gt;Assessors: %4 · rated %5 · evidence %6 · grade %7 (%8 %)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt; · %2 · %3&lt;br&gt;评审员：%4 · 已评定 %5 · 证据 %6 · 等级 %7（%8 %）</translation>
     </message>
     <message>
         <source>This is the merchant&apos;s first audit: there is nothing to compare with.</source>
-        <translation type="unfinished"></translation>
+        <translation>这是该商户的首次评审，没有可比较的记录。</translation>
     </message>
     <message>
         <source>Compared with the %1 audit opened %2: %3 difference(s).</source>
-        <translation type="unfinished"></translation>
+        <translation>与 %2 开始的%1评审相比：%3 处差异。</translation>
     </message>
     <message>
         <source>Write a comment for the assessors first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先为评审员填写意见。</translation>
     </message>
     <message>
         <source>Checking…</source>
-        <translation type="unfinished">正在核验…</translation>
+        <translation>正在核对…</translation>
     </message>
     <message>
         <source>Wrong passphrase.</source>
-        <translation type="unfinished">口令错误。</translation>
+        <translation>口令错误。</translation>
     </message>
     <message>
         <source>Review audit</source>
-        <translation type="unfinished"></translation>
+        <translation>复核评审</translation>
     </message>
     <message>
         <source>Changes since the previous audit</source>
-        <translation type="unfinished"></translation>
+        <translation>自上次评审以来的变更</translation>
     </message>
     <message>
         <source>Assessor&apos;s journal</source>
-        <translation type="unfinished"></translation>
+        <translation>评审员日志</translation>
     </message>
     <message>
         <source>Comment for the assessors (needed to return the audit):</source>
-        <translation type="unfinished"></translation>
+        <translation>给评审员的意见（退回评审时必填）：</translation>
     </message>
     <message>
         <source>Reviewer:</source>
-        <translation type="unfinished"></translation>
+        <translation>复核人：</translation>
     </message>
     <message>
         <source>Reviewer&apos;s passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>复核人口令：</translation>
     </message>
     <message>
         <source>Return with comment</source>
-        <translation type="unfinished"></translation>
+        <translation>附意见退回</translation>
     </message>
     <message>
         <source>Approve and countersign</source>
-        <translation type="unfinished"></translation>
+        <translation>批准并会签</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
     <name>SamplesPanel</name>
     <message>
         <source>test purchase</source>
-        <translation type="unfinished"></translation>
+        <translation>测试购买</translation>
     </message>
     <message>
         <source>test return</source>
-        <translation type="unfinished"></translation>
+        <translation>测试退货</translation>
     </message>
     <message>
         <source>contact</source>
-        <translation type="unfinished"></translation>
+        <translation>咨询联系</translation>
     </message>
     <message>
         <source>Record sample</source>
-        <translation type="unfinished"></translation>
+        <translation>记录样本</translation>
     </message>
     <message>
         <source>New sample</source>
-        <translation type="unfinished"></translation>
+        <translation>新样本</translation>
     </message>
     <message>
         <source>Kind:</source>
-        <translation type="unfinished"></translation>
+        <translation>类型：</translation>
     </message>
     <message>
         <source>Channel:</source>
-        <translation type="unfinished"></translation>
+        <translation>渠道：</translation>
     </message>
     <message>
         <source>Instants:</source>
-        <translation type="unfinished"></translation>
+        <translation>时间点：</translation>
     </message>
     <message>
         <source>Amounts:</source>
-        <translation type="unfinished"></translation>
+        <translation>金额：</translation>
     </message>
 </context>
 <context>
     <name>ScopeEditor</name>
     <message>
         <source>Apply scope</source>
-        <translation type="unfinished"></translation>
+        <translation>应用评审范围</translation>
     </message>
     <message>
         <source>Business models:</source>
-        <translation type="unfinished"></translation>
+        <translation>业务模式：</translation>
     </message>
     <message>
         <source>Home market:</source>
-        <translation type="unfinished"></translation>
+        <translation>本国市场：</translation>
     </message>
     <message>
         <source>Target markets:</source>
-        <translation type="unfinished"></translation>
+        <translation>目标市场：</translation>
     </message>
     <message>
         <source>Languages:</source>
-        <translation type="unfinished"></translation>
+        <translation>语言：</translation>
     </message>
     <message>
         <source>Currencies:</source>
-        <translation type="unfinished"></translation>
+        <translation>币种：</translation>
     </message>
     <message>
         <source>Product categories:</source>
-        <translation type="unfinished"></translation>
+        <translation>商品类别：</translation>
     </message>
     <message>
         <source>%1 of %2 criteria apply to this scope.</source>
-        <translation type="unfinished"></translation>
+        <translation>本评审范围适用 %2 项条款中的 %1 项。</translation>
     </message>
 </context>
 <context>
@@ -1286,23 +1371,23 @@ Audit online merchants against a certification checklist, grade them, and issue 
     <name>StatusChangeDialog</name>
     <message>
         <source>Leave empty when it is the same as yours</source>
-        <translation type="unfinished"></translation>
+        <translation>与您的口令相同时请留空</translation>
     </message>
     <message>
         <source>Reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>原因：</translation>
     </message>
     <message>
         <source>Your passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>您的口令：</translation>
     </message>
     <message>
         <source>Issuer key passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>签发密钥口令：</translation>
     </message>
     <message>
         <source>Give a reason: it is published in the registry.</source>
-        <translation type="unfinished"></translation>
+        <translation>请填写原因：原因将在登记册中公布。</translation>
     </message>
 </context>
 <context>
