@@ -103,8 +103,13 @@ class EditCommand(QUndoCommand):
 
         (Op(self._widget, work, tasks=self._tasks)
          .success(lambda _none: self._on_applied())
-         .failure(self._on_failed)
+         .failure(self._failed)
          .run())
+
+    def _failed(self, exception: BaseException) -> None:
+        # Obsolete: a push whose redo already failed does not add the command at all.
+        self.setObsolete(True)
+        self._on_failed(exception)
 
     def redo(self) -> None:
         """Apply the edit and keep its inverse."""

@@ -65,3 +65,88 @@ def rate_all(db: Database, audit_id: str, *, actor: str = "li.wei", rating: str 
         for criterion in form.criteria:
             if criterion.id not in skip:
                 apply(SetRating(audit_id, criterion.id, rating), session, actor)
+
+
+def applying_criteria(db: Database, audit_id: str) -> list[str]:
+    """The criteria of the audit's form that its scope includes."""
+    from certbench.domain import Scope
+    from certbench.edits import audit_form
+    from certbench.workflow import find_audit
+
+    with db.session() as session:
+        audit = find_audit(session, audit_id)
+        scope = Scope.from_json(audit.scope)
+        return [c.id for c in audit_form(audit).criteria if c.applies(scope)]
+
+
+def submit_and_approve(db: Database, audit_id: str) -> None:
+    """Rate what applies ``fully``, submit as ``li.wei`` and approve as ``wang.fang``."""
+    from certbench.workflow import approve, authenticate, submit
+
+    applying = set(applying_criteria(db, audit_id))
+    rate_all(db, audit_id, skip=frozenset(c for c in _all(db, audit_id) if c not in applying))
+    with db.session() as session:
+        submit(session, authenticate(session, "li.wei", PASSPHRASE), audit_id)
+    with db.session() as session:
+        approve(session, authenticate(session, "wang.fang", PASSPHRASE), audit_id)
+
+
+def _all(db: Database, audit_id: str) -> list[str]:
+    from certbench.edits import audit_form
+    from certbench.workflow import find_audit
+
+    with db.session() as session:
+        return [c.id for c in audit_form(find_audit(session, audit_id)).criteria]
+
+
+def issue(db: Database, audit_id: str) -> object:
+    """Issue the approved audit's certificate as ``zhang.min``; the IssuedCertificate."""
+    from certbench.workflow import authenticate, issue_certificate, load_issuer_key
+
+    with db.session() as session:
+        actor = authenticate(session, "zhang.min", PASSPHRASE)
+        key = load_issuer_key(session, PASSPHRASE)
+    return issue_certificate(db, actor, audit_id, key)
+
+
+def build_template(folder: Path, prepare: object = None) -> Path:
+    """Build a body in ``folder`` (with its own ``CERTBENCH_HOME``), then call ``prepare(flow)``.
+
+    Building keys takes seconds; :func:`clone_body` copies the result per test.
+    """
+    import json
+    import os
+
+    old = os.environ.get("CERTBENCH_HOME")
+    os.environ["CERTBENCH_HOME"] = str(folder / "home")
+    try:
+        flow = build_flow(folder)
+        extra = prepare(flow) if callable(prepare) else None
+    finally:
+        if old is None:
+            os.environ.pop("CERTBENCH_HOME", None)
+        else:
+            os.environ["CERTBENCH_HOME"] = old
+    flow.db.dispose()
+    (folder / "flow.json").write_text(json.dumps({
+        "merchant_id": flow.merchant_id, "audit_id": flow.audit_id, "extra": extra}),
+        encoding="utf-8")
+    return folder
+
+
+def clone_body(template: Path, target: Path) -> tuple[Flow, object]:
+    """A private copy of a template body (database, keys, vault, registry) in ``target``."""
+    import json
+    import shutil
+
+    from certbench.storage import Body, open_database
+    from certbench.storage.engine import sqlite_url
+
+    shutil.copytree(template, target, dirs_exist_ok=True)
+    db = open_database(sqlite_url(target / "body.sqlite3"))
+    with db.session() as session:
+        for body in session.query(Body):
+            body.settings = {k: v.replace(str(template), str(target)) if isinstance(v, str)
+                             else v for k, v in body.settings.items()}
+    saved = json.loads((target / "flow.json").read_text(encoding="utf-8"))
+    return Flow(db, saved["merchant_id"], saved["audit_id"]), saved["extra"]
