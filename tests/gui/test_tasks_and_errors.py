@@ -170,3 +170,22 @@ def test_result_for_a_deleted_window_is_dropped(qapp, qtbot, shown) -> None:
         assert results == [] and shown == []
     finally:
         manager.shutdown()
+
+
+def test_success_still_arrives_after_the_progress_dialog_was_shown(qapp, qtbot) -> None:
+    """Closing a visible QProgressDialog emits canceled(); that must not read as the user's."""
+    manager = TaskManager(qapp, db_executor=ThreadPoolExecutor(max_workers=1))
+    try:
+        parent = QWidget()
+        qtbot.addWidget(parent)
+        release = threading.Event()
+        results: list[int] = []
+        op = (Op(parent, lambda progress, cancelled: release.wait(5) and 42, tasks=manager)
+              .success(results.append).with_progress("Working", cancellable=True))
+        op.run()
+        qtbot.waitUntil(lambda: op.progress_dialog is not None
+                        and op.progress_dialog.isVisible(), timeout=5_000)
+        release.set()
+        qtbot.waitUntil(lambda: results == [42], timeout=5_000)
+    finally:
+        manager.shutdown()
