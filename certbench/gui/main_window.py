@@ -102,10 +102,11 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         """Each open audit editor adds its own stack; Edit > Undo follows the active one."""
         self._verify_windows: list[VerifyWindow] = []
-        self._opening = QLabel(self.tr("Opening the database…"), self)
-        self._opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._opening: QLabel | None = None
         self._build_navigation()
         if context.db is None:
+            self._opening = QLabel(self.tr("Opening the database…"), self.ui.page_stack)
+            self._opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.ui.page_stack.addWidget(self._opening)
             self.ui.nav_list.setEnabled(False)
         else:
@@ -138,8 +139,10 @@ class MainWindow(QMainWindow):
         if self.context.db is not None:
             raise RuntimeError("the window already has a database")
         self.context.db = db
-        self.ui.page_stack.removeWidget(self._opening)
-        self._opening.hide()
+        if self._opening is not None:
+            self.ui.page_stack.removeWidget(self._opening)
+            self._opening.deleteLater()
+            self._opening = None
         self._build_pages()
         self.ui.nav_list.setEnabled(True)
         self.update_status()

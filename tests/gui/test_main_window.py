@@ -106,3 +106,12 @@ def test_workbench_gives_up_when_first_run_is_cancelled(settings, sync_tasks, mo
 
     monkeypatch.setattr(FirstRunDialog, "ask", classmethod(lambda cls, *a: None))
     assert not Workbench(settings, sync_tasks).start()
+
+
+def test_no_stray_opening_notice_when_the_database_is_given(qtbot, context) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    notices = [w for w in window.findChildren(QLabel) if w.text() == "Opening the database…"]
+    assert notices == []
