@@ -2,6 +2,8 @@
 
 Prints, from the same run on the same files:
   raw       read + SHA-256 of the 200 vault objects (the floor any export must read)
+  sealed    read + SHA-256 + AES-256-GCM + write + fsync of the same bytes (the floor of an
+            encrypted export: crypto and disk, no zip, no database)
   export    DB -> signed, encrypted package (read, hash, zip, AES-256-GCM, write, fsync)
   import    package -> vault + DB (decrypt, zip checks, hash, stage, fsync, rename, one transaction)
   inspect   package -> verdict (decrypt + hash everything, writes nothing)
@@ -109,6 +111,28 @@ def _raw(vault: Vault) -> float:
     return time.perf_counter() - start
 
 
+def _raw_sealed(vault: Vault, out: Path) -> float:
+    """The least work an encrypted export must do: read, SHA-256, AES-256-GCM, write, fsync."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    aead = AESGCM(AESGCM.generate_key(bit_length=256))
+    start = time.perf_counter()
+    with out.open("wb") as sink:
+        counter = 0
+        for sha in vault.iter_objects():
+            digest = hashlib.sha256()
+            with vault.path(sha).open("rb", buffering=0) as f:
+                while block := f.read(1 << 20):
+                    digest.update(block)
+                    counter += 1
+                    sink.write(aead.encrypt(counter.to_bytes(12, "big"), block, None))
+        sink.flush()
+        os.fsync(sink.fileno())
+    elapsed = time.perf_counter() - start
+    out.unlink()
+    return elapsed
+
+
 def _timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
@@ -147,6 +171,7 @@ def run(root: Path, files: int, size: int) -> None:
     print(f"{files} evidence files, {total / MB:.0f} MB in all, {os.cpu_count()} cores")
 
     raw = min(_raw(field_vault) for _ in range(2))
+    sealed = min(_raw_sealed(field_vault, root / "sealed.bin") for _ in range(2))
     package = root / "audit.cbpkg"
 
     def export() -> None:
@@ -182,6 +207,7 @@ def run(root: Path, files: int, size: int) -> None:
                 f"{100 * raw / seconds:5.0f} % of raw")
 
     print(line("raw", raw) + "   (read + SHA-256 of the same files)")
+    print(line("sealed", sealed) + "   (read + SHA-256 + AES-GCM + write + fsync, no zip, no DB)")
     print(line("export", exported))
     print(line("import", imported))
     print(line("inspect", inspected))

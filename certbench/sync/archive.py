@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import re
 import stat
 import struct
@@ -131,16 +132,17 @@ class _PipelinedSha256:
     in flight: memory stays constant.
     """
 
-    _IN_FLIGHT = 3
+    IN_FLIGHT = 3
+    """Blocks queued for hashing at most."""
 
     def __init__(self) -> None:
         self._digest = hashlib.sha256()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="package-sha256")
         self._pending: deque[Future[None]] = deque()
 
-    def update(self, block: bytes) -> None:
+    def update(self, block: bytes | memoryview) -> None:
         """Queue ``block`` for hashing (blocks are hashed in order)."""
-        if len(self._pending) >= self._IN_FLIGHT:
+        if len(self._pending) >= self.IN_FLIGHT:
             self._pending.popleft().result()
         self._pending.append(self._pool.submit(self._digest.update, block))
 
@@ -217,17 +219,24 @@ class PackageWriter:
         info = self._info(evidence_name(sha256), size, zipfile.ZIP_STORED)
         digest = _PipelinedSha256()
         written = 0
+        # One more buffer than blocks in flight: a buffer is refilled only after
+        # the helper thread has hashed it.
+        buffers = [memoryview(bytearray(_BLOCK)) for _ in range(_PipelinedSha256.IN_FLIGHT + 1)]
         try:
             with self._zip.open(info, mode="w", force_zip64=size > 0x7FFFFFFF) as out:
-                while block := source.read(_BLOCK):
+                for turn in itertools.count():
+                    buffer = buffers[turn % len(buffers)]
+                    n = source.readinto(buffer)  # type: ignore[attr-defined]
+                    if not n:
+                        break
                     _check_cancel(cancelled)
-                    written += len(block)
+                    written += n
                     if written > size:
                         break
-                    digest.update(block)
-                    out.write(block)
+                    digest.update(buffer[:n])
+                    out.write(buffer[:n])
                     if on_bytes is not None:
-                        on_bytes(len(block))
+                        on_bytes(n)
         finally:
             digest.close()
         if written != size:
