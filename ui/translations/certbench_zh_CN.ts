@@ -2,37 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <source>rate %1</source>
-        <translation>评定 %1</translation>
-    </message>
-    <message>
-        <source>note on %1</source>
-        <translation>%1 的备注</translation>
-    </message>
-    <message>
-        <source>justification of %1</source>
-        <translation>%1 的不适用理由</translation>
-    </message>
-    <message>
-        <source>nonconformity of %1</source>
-        <translation>%1 的不符合项</translation>
-    </message>
-    <message>
-        <source>change scope</source>
-        <translation>更改评审范围</translation>
-    </message>
-    <message>
-        <source>attach %1</source>
-        <translation>附加 %1</translation>
-    </message>
-    <message>
-        <source>remove evidence</source>
-        <translation>移除证据</translation>
-    </message>
-</context>
-<context>
     <name>Audit</name>
     <message>
         <source>draft</source>
@@ -605,6 +574,22 @@ Issuer key passphrase:</source>
         <source>Status</source>
         <translation>状态</translation>
     </message>
+    <message>
+        <source>does not apply</source>
+        <translation>不适用于此范围</translation>
+    </message>
+    <message>
+        <source>carried over</source>
+        <translation>沿用上次</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>尚缺</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
 </context>
 <context>
     <name>DashboardPage</name>
@@ -670,6 +655,37 @@ Issuer key passphrase:</source>
     </message>
 </context>
 <context>
+    <name>EditCommand</name>
+    <message>
+        <source>rate %1</source>
+        <translation>评定 %1</translation>
+    </message>
+    <message>
+        <source>note on %1</source>
+        <translation>%1 的备注</translation>
+    </message>
+    <message>
+        <source>justification of %1</source>
+        <translation>%1 的不适用理由</translation>
+    </message>
+    <message>
+        <source>nonconformity of %1</source>
+        <translation>%1 的不符合项</translation>
+    </message>
+    <message>
+        <source>change scope</source>
+        <translation>更改评审范围</translation>
+    </message>
+    <message>
+        <source>attach %1</source>
+        <translation>附加 %1</translation>
+    </message>
+    <message>
+        <source>remove evidence</source>
+        <translation>移除证据</translation>
+    </message>
+</context>
+<context>
     <name>EvidencePanel</name>
     <message>
         <source>Drop files here to attach them to this criterion.</source>
@@ -698,6 +714,18 @@ Issuer key passphrase:</source>
     <message>
         <source>URL capture</source>
         <translation>网页存档</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>笔记</translation>
     </message>
     <message>
         <source>Address of the page you captured:</source>
