@@ -61,7 +61,8 @@ class DemoResult:
     """Everything the demo made."""
 
     folder: Path
-    database: Path
+    database: str
+    """The SQLite file, or the URL (password hidden) of the database the demo was asked to use."""
     trust: Path
     registry: Path
     audits: tuple[DemoAudit, ...]
@@ -163,8 +164,13 @@ def _sample_instants() -> dict[str, str]:
             "delivered": (ordered + timedelta(days=2)).isoformat()}
 
 
-def run_demo(folder: Path, *, progress: Callable[[str], None] = lambda _m: None) -> DemoResult:
-    """Build the demo body in ``folder`` and run three audits to the end (see module doc)."""
+def run_demo(folder: Path, *, progress: Callable[[str], None] = lambda _m: None,
+             database_url: str | None = None) -> DemoResult:
+    """Build the demo body in ``folder`` and run three audits to the end (see module doc).
+
+    The database is ``folder/demo.sqlite3`` unless ``database_url`` names another
+    (empty) one, e.g. a PostgreSQL database.
+    """
     from certbench import workflow as wf
     from certbench.checklists import find_form
     from certbench.storage import Role, open_database
@@ -172,9 +178,10 @@ def run_demo(folder: Path, *, progress: Callable[[str], None] = lambda _m: None)
     folder = folder.expanduser().resolve()
     folder.mkdir(parents=True, exist_ok=True)
     db_path = folder / "demo.sqlite3"
-    if db_path.exists():
+    if db_path.exists() or (folder / "home").exists():
         raise WorkflowError(f"{folder} already holds a demo; give an empty folder")
-    db = open_database(str(db_path))
+    db = open_database(database_url or str(db_path))
+    database = str(db_path) if database_url is None else db.url
     paths = wf.BodyPaths.under(folder / "home")
     pw = DEMO_PASSPHRASES
     try:
@@ -208,7 +215,7 @@ def run_demo(folder: Path, *, progress: Callable[[str], None] = lambda _m: None)
         checked = tuple(_verified(a, trust, registry, form) for a in audits)
     finally:
         db.dispose()
-    return DemoResult(folder, db_path, trust, registry, checked)
+    return DemoResult(folder, database, trust, registry, checked)
 
 
 def _one_audit(db: Database, merchant: _Merchant, form: Form, target: str | None, *,

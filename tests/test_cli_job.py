@@ -93,6 +93,31 @@ def test_the_readme_walkthrough_runs(workdir: Path, capsys: pytest.CaptureFixtur
     assert shown["state"] == "certified" and shown["certificate"] == issued["number"]
     listed = json.loads(run(capsys, "certificate", "list", "--json"))
     assert [c["status"] for c in listed] == ["suspended"]
+    due = json.loads(run(capsys, "surveillance", "list", "--json"))
+    assert due[0]["surveillance_due"] and not due[0]["overdue"]
+    assert json.loads(run(capsys, "certificate", "list", "--overdue", "--json")) == []
+    complaint = json.loads(run(capsys, "complaint", "add", "91310000MA1FL0XX3K", "--summary",
+                               "refund refused", "--channel", "email", *as_("li"), "--json"))
+    assert complaint["certificate_id"] is None  # the certificate is suspended, not valid
+    again = json.loads(run(capsys, "audit", "open", "91310000MA1FL0XX3K", "--form",
+                           "ecommerce-trust@1.0", "--surveillance", *as_("li"), "--json"))["id"]
+    run(capsys, "complaint", "link", complaint["id"], "--audit", again, *as_("li"))
+    run(capsys, "sample", "add", again, "LOG-01", "--kind", "test-purchase",
+        "--at", "ordered=2026-11-02T10:00:00+08:00", "--at", "delivered=2026-11-04T09:00:00+08:00",
+        "--amount", "paid=199.00", *as_("li"))
+    assert "time zone" in run(capsys, "sample", "add", again, "LOG-01", "--kind", "contact",
+                              "--at", "asked=2026-11-02T10:00:00", *as_("li"), code=1)
+    assert json.loads(run(capsys, "certificate", "recover", *as_("chen"),
+                          "--issuer-passphrase-file", "admin.pw", "--json"))["completed"] == []
+    run(capsys, "registry", "publish", *as_("chen"), "--issuer-passphrase-file", "admin.pw")
+    users = json.loads(run(capsys, "user", "list", "--json"))
+    assert {u["name"] for u in users} == {"admin", "li", "zhang", "chen"}
+    (workdir / "new.pw").write_text("li-new-secret", encoding="utf-8")
+    run(capsys, "user", "passwd", *as_("li"), "--new-passphrase-file", "new.pw")
+    assert "wrong passphrase" in run(capsys, "merchant", "list", "--json") + run(
+        capsys, "audit", "rate", again, "MER-01", "fully", *as_("li"), code=1)
+    run(capsys, "audit", "rate", again, "MER-01", "fully", "--as", "li", "--passphrase-file",
+        "new.pw")
 
 
 def _verify_json(capsys: pytest.CaptureFixture[str], pdf: str) -> str:

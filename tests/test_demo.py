@@ -13,13 +13,16 @@ from certbench.cli import main
 
 
 def test_demo_issues_two_verified_certificates_and_refuses_the_third(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+        db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """On SQLite the demo makes its own file; on PostgreSQL it is given an empty database."""
     cheap_scrypt(monkeypatch)
+    monkeypatch.setenv("CERTBENCH_DB", str(tmp_path / "the-users-own.sqlite3"))
+    pg = ["--db", db_url] if db_url.startswith("postgresql") else []
     real_home = Path(str(tmp_path / "never-touched"))
     monkeypatch.setenv("CERTBENCH_HOME", str(real_home))
     out = tmp_path / "demo"
-    assert main(["demo", "--out", str(out), "--json"]) == 0
+    assert main(["demo", "--out", str(out), "--json", *pg]) == 0
     report = json.loads(capsys.readouterr().out)
     audits = report["audits"]
     assert [a["certifiable"] for a in audits] == [True, True, False]
@@ -32,8 +35,10 @@ def test_demo_issues_two_verified_certificates_and_refuses_the_third(
         assert Path(audit["seal_file"]).is_file()
     registry = Registry.load(Path(report["registry"]))
     assert sorted(e.seal for e in registry.entries) == sorted(a["seal_hash"] for a in audits[:2])
-    assert Path(report["trust"]).is_file() and Path(report["database"]).is_file()
+    assert Path(report["trust"]).is_file()
+    assert pg or Path(report["database"]) == out / "demo.sqlite3"
     assert not real_home.exists()  # everything lives in the demo folder
+    assert not (tmp_path / "the-users-own.sqlite3").exists()  # never the user's database
     # a second run into the same folder is refused rather than mixed in
     assert main(["demo", "--out", str(out)]) == 1
 
@@ -43,7 +48,7 @@ def test_demo_summary_names_paths_grades_and_verdicts(
     cheap_scrypt(monkeypatch)
     from certbench.demo import DemoAudit, DemoResult
 
-    result = DemoResult(tmp_path, tmp_path / "demo.sqlite3", tmp_path / "trust.json",
+    result = DemoResult(tmp_path, str(tmp_path / "demo.sqlite3"), tmp_path / "trust.json",
                         tmp_path / "registry.json", (
                             DemoAudit("A Ltd", "a1", "A", "95.00", True, "CB-2026-000001",
                                       tmp_path / "a.pdf", tmp_path / "a.cbseal", "ab" * 32,

@@ -111,7 +111,7 @@ def test_kill_during_evidence_import(job: Job, tmp_path: Path) -> None:
     files = []
     for i in range(6):
         path = tmp_path / f"capture-{i}.bin"
-        path.write_bytes(os.urandom(12 * 1024 * 1024))
+        path.write_bytes(os.urandom(8 * 1024 * 1024))
         files.append(path)
     limit = _timed(tmp_path, [*argv[:4], str(files[0]), *argv[5:]])
     for path in files[1:]:

@@ -225,6 +225,6 @@ def test_every_transition_is_journalled_in_an_intact_chain(job: Job) -> None:
     with job.db.session() as s:
         actions = [r.action for r in _history(s, audit_id)]  # type: ignore[attr-defined]
         assert actions[0] == "open" and actions[-2:] == ["submit", "approve"]
-        assert "rate" in actions and verify_chain(s, audit_id) == []
+        assert "import" in actions and verify_chain(s, audit_id) == []
         audit = s.get(Audit, audit_id)
         assert audit is not None and audit.assessor_signature and audit.reviewer_signature

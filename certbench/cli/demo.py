@@ -17,6 +17,9 @@ def register(subparsers: Subparsers) -> None:
     demo = subparsers.add_parser("demo", help="run the whole job on sample data, end to end")
     demo.add_argument("--out", type=Path, metavar="DIR",
                       help="an empty folder for the demo (default: a new temporary folder)")
+    demo.add_argument("--db", metavar="URL", default=None,
+                      help="an empty database to use instead of DIR/demo.sqlite3 "
+                           "(never $CERTBENCH_DB)")
     add_common(demo, db=False)
     demo.set_defaults(handler=_demo)
 
@@ -26,9 +29,9 @@ def _demo(args: argparse.Namespace) -> int:
 
     folder = args.out or Path(tempfile.mkdtemp(prefix="certbench-demo-"))
     quiet = bool(args.json)
-    result = run_demo(folder, progress=lambda m: None if quiet else print(f"... {m}",
-                                                                         file=sys.stderr))
-    data = {"folder": str(result.folder), "database": str(result.database),
+    result = run_demo(folder, database_url=args.db,
+                      progress=lambda m: None if quiet else print(f"... {m}", file=sys.stderr))
+    data = {"folder": str(result.folder), "database": result.database,
             "trust": str(result.trust), "registry": str(result.registry), "audits": [
                 {"merchant": a.merchant, "audit": a.audit_id, "grade": a.grade,
                  "score": a.score, "certifiable": a.certifiable, "certificate": a.number,
