@@ -358,3 +358,42 @@ def test_a_record_whose_revision_lies_is_refused(bench: Bench) -> None:
     sig = sign_manifest(forged, bench.people.alice.private_key, bench.people.alice.kid).encode()
     path = bench.sealed(_zip(forged, sig, evidence))
     assert _refused(bench, lambda: bench.import_(path)).context["code"] == "bad_manifest"
+
+
+def _cancel_after(calls: int) -> Callable[[], bool]:
+    seen = [0]
+
+    def cancelled() -> bool:
+        seen[0] += 1
+        return seen[0] > calls
+
+    return cancelled
+
+
+def test_a_cancelled_import_changes_nothing(bench: Bench) -> None:
+    progress: list[float] = []
+    error = _refused(bench, lambda: import_package(
+        bench.office.db, bench.office.vault, bench.genuine,
+        private_key=bench.people.inbox.private_key, actor="oscar",
+        progress=lambda f, _label: progress.append(f), cancelled=_cancel_after(1)))
+    assert error.context["code"] == "cancelled"
+    assert progress and progress[-1] < 1.0
+
+
+def test_a_cancelled_export_leaves_no_file(bench: Bench) -> None:
+    target = bench.tmp / "cancelled.cbpkg"
+    with pytest.raises(PackageError) as info:
+        export_package(bench.field.db, bench.field.vault, target, key=bench.people.alice,
+                       audit_ids=[bench.audit_id], recipient=bench.people.inbox.public_key,
+                       cancelled=_cancel_after(1))
+    assert info.value.context["code"] == "cancelled"
+    assert not target.exists() and not target.with_name(target.name + ".partial").exists()
+
+
+def test_export_reports_progress_up_to_the_end(bench: Bench) -> None:
+    seen: list[float] = []
+    export_package(bench.field.db, bench.field.vault, bench.tmp / "progress.cbpkg",
+                   key=bench.people.alice, audit_ids=[bench.audit_id],
+                   recipient=bench.people.inbox.public_key,
+                   progress=lambda f, _label: seen.append(f))
+    assert seen == sorted(seen) and seen[-1] == pytest.approx(1.0)
