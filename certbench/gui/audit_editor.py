@@ -159,7 +159,7 @@ class AuditEditor(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         metrics = ui.criteria_tree.fontMetrics()
-        for column, chars in ((1, 12), (2, 4), (3, 12)):
+        for column, chars in ((1, 12), (2, 7), (3, 12)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, metrics.averageCharWidth() * chars + 16)
         ui.evidence_layout.addWidget(self.evidence_panel)

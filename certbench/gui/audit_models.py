@@ -201,6 +201,12 @@ COLUMNS = (
     QT_TRANSLATE_NOOP("CriteriaModel", "Evidence"),
     QT_TRANSLATE_NOOP("CriteriaModel", "Status"),
 )
+STATUS_TEXTS = {
+    "excluded": QT_TRANSLATE_NOOP("CriteriaModel", "does not apply"),
+    "carried": QT_TRANSLATE_NOOP("CriteriaModel", "carried over"),
+    "missing": QT_TRANSLATE_NOOP("CriteriaModel", "missing"),
+    "done": QT_TRANSLATE_NOOP("CriteriaModel", "done"),
+}
 _DOMAIN = 0  # internalId of top-level rows; criterion rows carry their domain's row + 1
 
 
@@ -377,11 +383,12 @@ class CriteriaModel(QAbstractItemModel):
             count = len(snapshot.evidence_for(criterion.id))
             return str(count) if count else ""
         if not criterion.applies(snapshot.scope):
-            return _tr("does not apply")
+            return _tr(STATUS_TEXTS["excluded"])
         finding = snapshot.findings.get(criterion.id)
         if finding is not None and finding.carried_over:
-            return _tr("carried over")
-        return _tr("missing") if criterion.id in snapshot.missing else _tr("done")
+            return _tr(STATUS_TEXTS["carried"])
+        key = "missing" if criterion.id in snapshot.missing else "done"
+        return _tr(STATUS_TEXTS[key])
 
 
 def _first_sentence(text: str, limit: int = 90) -> str:

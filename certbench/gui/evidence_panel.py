@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelection, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPixmap
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -42,11 +42,24 @@ def _size(n: int) -> str:
     return str(n)
 
 
+KIND_TEXTS = {
+    "file": QT_TRANSLATE_NOOP("EvidencePanel", "file"),
+    "photo": QT_TRANSLATE_NOOP("EvidencePanel", "photo"),
+    "url_capture": QT_TRANSLATE_NOOP("EvidencePanel", "URL capture"),
+    "note": QT_TRANSLATE_NOOP("EvidencePanel", "note"),
+}
+"""Evidence kinds (core values) as the list names them."""
+
+
+def _kind(value: str) -> str:
+    return QCoreApplication.translate("EvidencePanel", KIND_TEXTS.get(value, value))
+
+
 EVIDENCE_COLUMNS: tuple[Column[EvidenceItem], ...] = (
     Column(QT_TRANSLATE_NOOP("Column", "File"),
            lambda e: e.original_filename or e.source_url or e.sha256[:12], width=24,
            tooltip=lambda e: e.source_url or e.sha256),
-    Column(QT_TRANSLATE_NOOP("Column", "Kind"), lambda e: e.kind.replace("_", " "), width=10),
+    Column(QT_TRANSLATE_NOOP("Column", "Kind"), lambda e: _kind(e.kind), width=10),
     Column(QT_TRANSLATE_NOOP("Column", "Size"), lambda e: _size(e.size), width=9,
            alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
     Column(QT_TRANSLATE_NOOP("Column", "SHA-256"), lambda e: e.sha256[:16] + "…", width=18),

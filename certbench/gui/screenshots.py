@@ -109,6 +109,15 @@ SCREENS: dict[str, Builder] = {
 """Screen name -> builder(demo, context) returning the widget to grab."""
 
 
+def _register_audit_screens() -> None:
+    from certbench.gui.audit_screens import SCREENS as AUDIT_SCREENS
+
+    SCREENS.update(AUDIT_SCREENS)
+
+
+_register_audit_screens()
+
+
 def render_all(out: Path, home: Path) -> list[Path]:
     """Render every screen in every language into ``out``; the files written."""
     from certbench.gui.app import create_application

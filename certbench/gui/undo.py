@@ -31,6 +31,7 @@ from certbench.edits import (
     SetRating,
     SetScope,
 )
+from certbench.gui.i18n import QT_TRANSLATE_NOOP
 from certbench.gui.tasks import Op, TaskManager
 
 __all__ = ["NOTE_MERGE_ID", "EditCommand", "describe"]
@@ -46,26 +47,24 @@ class _Inverse:
     edit: Edit | None = None
 
 
+_TEXTS: dict[type, str] = {
+    SetRating: QT_TRANSLATE_NOOP("EditCommand", "rate %1"),
+    SetNote: QT_TRANSLATE_NOOP("EditCommand", "note on %1"),
+    SetJustification: QT_TRANSLATE_NOOP("EditCommand", "justification of %1"),
+    SetNonconformity: QT_TRANSLATE_NOOP("EditCommand", "nonconformity of %1"),
+    SetScope: QT_TRANSLATE_NOOP("EditCommand", "change scope"),
+    AttachEvidence: QT_TRANSLATE_NOOP("EditCommand", "attach %1"),
+    DetachEvidence: QT_TRANSLATE_NOOP("EditCommand", "remove evidence"),
+}
+
+
 def describe(edit: Edit) -> str:
     """The undo-menu text of an edit, translated."""
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("EditCommand", text)
-
-    criterion = getattr(edit, "criterion_id", None) or ""
-    if isinstance(edit, SetRating):
-        return tr("rate %1").replace("%1", criterion)
-    if isinstance(edit, SetNote):
-        return tr("note on %1").replace("%1", criterion)
-    if isinstance(edit, SetJustification):
-        return tr("justification of %1").replace("%1", criterion)
-    if isinstance(edit, SetNonconformity):
-        return tr("nonconformity of %1").replace("%1", criterion)
-    if isinstance(edit, SetScope):
-        return tr("change scope")
+    subject = getattr(edit, "criterion_id", None) or ""
     if isinstance(edit, AttachEvidence):
-        return tr("attach %1").replace("%1", edit.original_filename or edit.sha256[:12])
-    assert isinstance(edit, DetachEvidence)
-    return tr("remove evidence")
+        subject = edit.original_filename or edit.sha256[:12]
+    text = QCoreApplication.translate("EditCommand", _TEXTS[type(edit)])
+    return text.replace("%1", subject)
 
 
 class EditCommand(QUndoCommand):
