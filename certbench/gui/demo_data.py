@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from certbench.services.bodies import BodyPaths
     from certbench.storage import Database
 
-__all__ = ["DEMO_PASSPHRASE", "DEMO_USER", "DemoData", "build_demo", "create_demo", "demo_folder"]
+__all__ = ["CORE_DEMO_USER", "DEMO_PASSPHRASE", "DEMO_USER", "DemoData", "build_demo",
+           "create_demo", "demo_folder", "demo_passphrases", "open_core_demo"]
 
 DEMO_USER = "zhang.min"
 """The demo's administrator (and issuer); ``li.wei`` assesses, ``wang.fang`` reviews."""
@@ -194,3 +195,27 @@ def create_demo(folder: Path) -> str:
     demo = build_demo(folder)
     demo.db.dispose()
     return demo.url
+
+
+CORE_DEMO_USER = "chen.hui"
+"""Administrator and issuer of the core demo (:func:`certbench.demo.run_demo`)."""
+
+
+def demo_passphrases() -> dict[str, str]:
+    """The core demo's users and their (published) passphrases."""
+    from certbench.demo import DEMO_PASSPHRASES
+
+    return dict(DEMO_PASSPHRASES)
+
+
+def open_core_demo(folder: Path) -> str:
+    """Run the core demo (a body, three merchants, audits, two certificates) in ``folder``.
+
+    Runs on a worker thread; returns the demo database's URL.
+
+    :raises WorkflowError: ``folder`` already holds a demo.
+    """
+    from certbench.demo import run_demo
+    from certbench.storage import resolve_url
+
+    return resolve_url(run_demo(folder).database)

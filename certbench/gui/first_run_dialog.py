@@ -81,6 +81,7 @@ class FirstRunDialog(QDialog):
         self.ui.setupUi(self)
         self.chosen_url: str | None = None
         self.created_user = ""
+        self._describe_demo()
         self.ui.create_radio.toggled.connect(self.ui.body_group.setEnabled)
         self.ui.button_box.accepted.connect(self._on_ok_clicked)
 
@@ -90,6 +91,13 @@ class FirstRunDialog(QDialog):
         dialog = cls(settings, tasks, parent)
         dialog.exec()
         return dialog.chosen_url
+
+    def _describe_demo(self) -> None:
+        from certbench.gui.demo_data import demo_passphrases
+
+        users = ", ".join(f"{user} ({word})" for user, word in demo_passphrases().items())
+        label = self.ui.demo_note_label
+        label.setText(label.text() + "\n" + self.tr("Users (passphrase): %1").replace("%1", users))
 
     def new_body(self) -> NewBody:
         """The form's contents."""
@@ -149,13 +157,13 @@ class FirstRunDialog(QDialog):
         self.ui.error_label.setText(message)
 
     def _open_demo(self) -> None:
-        from certbench.gui.demo_data import DEMO_USER, create_demo, demo_folder
+        from certbench.gui.demo_data import CORE_DEMO_USER, demo_folder, open_core_demo
 
         folder = demo_folder()
         self.ui.error_label.clear()
         self.ui.button_box.setEnabled(False)
-        (Op(self, lambda progress, cancelled: create_demo(folder), tasks=self.tasks)
-         .success(lambda url: self._on_created(url, DEMO_USER))
+        (Op(self, lambda progress, cancelled: open_core_demo(folder), tasks=self.tasks)
+         .success(lambda url: self._on_created(url, CORE_DEMO_USER))
          .failure(self._on_create_failed)
          .with_progress(self.tr("Creating the demo data…"))
          .run())

@@ -424,8 +424,32 @@ Issuer key passphrase:</source>
         <translation>SHA-256</translation>
     </message>
     <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>接收时间</translation>
+    </message>
+    <message>
         <source>State</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Office value</source>
+        <translation>办公室数据</translation>
+    </message>
+    <message>
+        <source>Field value</source>
+        <translation>现场数据</translation>
     </message>
     <message>
         <source>Checklist</source>
@@ -554,6 +578,75 @@ Issuer key passphrase:</source>
     <message>
         <source>Domain</source>
         <translation>领域</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsDialog</name>
+    <message>
+        <source>open</source>
+        <translation>未解决</translation>
+    </message>
+    <message>
+        <source>Field package conflicts</source>
+        <translation>外业数据包冲突</translation>
+    </message>
+    <message>
+        <source>Show resolved conflicts</source>
+        <translation>显示已解决的冲突</translation>
+    </message>
+    <message>
+        <source>Office note</source>
+        <translation>办公室备注</translation>
+    </message>
+    <message>
+        <source>Field note</source>
+        <translation>现场备注</translation>
+    </message>
+    <message>
+        <source>Your passphrase (the choice is journaled in your name)</source>
+        <translation>您的口令（所作选择将以您的名义记入日志）</translation>
+    </message>
+    <message>
+        <source>Keep office</source>
+        <translation>保留办公室版本</translation>
+    </message>
+    <message>
+        <source>Take field</source>
+        <translation>采用现场版本</translation>
+    </message>
+    <message>
+        <source>Merge notes</source>
+        <translation>合并备注</translation>
+    </message>
+    <message>
+        <source>Keep the office version and append the field note to the office note</source>
+        <translation>保留办公室版本，并将现场备注追加到办公室备注之后</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n open conflict(s)</source>
+        <translation>
+            <numerusform>%n 项未解决的冲突</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select a conflict to compare the two versions.</source>
+        <translation>选择一项冲突以比较两个版本。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1 %2&lt;/b&gt; of audit %3, changed here and by %4 in the field.</source>
+        <translation>评审 %3 的 &lt;b&gt;%1 %2&lt;/b&gt;：本地和现场的 %4 都作了修改。</translation>
+    </message>
+    <message>
+        <source>Choose a user first (File &gt; Switch user).</source>
+        <translation>请先选择用户（文件 &gt; 切换用户）。</translation>
+    </message>
+    <message>
+        <source>Enter your passphrase to record the choice.</source>
+        <translation>请输入口令以记录您的选择。</translation>
+    </message>
+    <message>
+        <source>%1 %2: %3 recorded in the audit journal.</source>
+        <translation>%1 %2：%3 已记入评审日志。</translation>
     </message>
 </context>
 <context>
@@ -745,7 +838,82 @@ Issuer key passphrase:</source>
     </message>
 </context>
 <context>
+    <name>ExportPackageDialog</name>
+    <message>
+        <source>Export field package</source>
+        <translation>导出外业数据包</translation>
+    </message>
+    <message>
+        <source>Audits: from the field to the office</source>
+        <translation>评审：从现场发往办公室</translation>
+    </message>
+    <message>
+        <source>Assignments: from the office to the field</source>
+        <translation>任务：从办公室发往现场</translation>
+    </message>
+    <message>
+        <source>The body&apos;s package key (office inbox)</source>
+        <translation>本机构的数据包密钥（办公室收件箱）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Package:</source>
+        <translation>数据包：</translation>
+    </message>
+    <message>
+        <source>Encrypt to:</source>
+        <translation>加密给：</translation>
+    </message>
+    <message>
+        <source>Save as:</source>
+        <translation>另存为：</translation>
+    </message>
+    <message>
+        <source>Your passphrase:</source>
+        <translation>您的口令：</translation>
+    </message>
+    <message>
+        <source>Audits to carry (select one or more):</source>
+        <translation>要携带的评审（可选一项或多项）：</translation>
+    </message>
+    <message>
+        <source>User %1&apos;s personal key</source>
+        <translation>用户 %1 的个人密钥</translation>
+    </message>
+    <message>
+        <source>Select at least one audit.</source>
+        <translation>请至少选择一项评审。</translation>
+    </message>
+    <message>
+        <source>Choose where to save the package.</source>
+        <translation>请选择数据包的保存位置。</translation>
+    </message>
+    <message>
+        <source>Choose a user first (File &gt; Switch user).</source>
+        <translation>请先选择用户（文件 &gt; 切换用户）。</translation>
+    </message>
+    <message>
+        <source>Enter your passphrase: the package is signed with your key.</source>
+        <translation>请输入口令：数据包将以您的密钥签名。</translation>
+    </message>
+    <message>
+        <source>Writing the package…</source>
+        <translation>正在写入数据包…</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunDialog</name>
+    <message>
+        <source>Users (passphrase): %1</source>
+        <translation>用户（口令）：%1</translation>
+    </message>
     <message>
         <source>Enter the certification body&apos;s name.</source>
         <translation>请输入认证机构名称。</translation>
@@ -827,8 +995,8 @@ Issuer key passphrase:</source>
         <translation>打开演示数据(&amp;D)</translation>
     </message>
     <message>
-        <source>A sample certification body with merchants, an audit and a signed certificate, kept in a folder of its own. Every demo user&apos;s passphrase is &quot;demo passphrase 2026&quot;.</source>
-        <translation>一个示例认证机构，包含商户、一项评审和一张已签名的证书，单独存放在一个文件夹中。所有演示用户的口令均为“demo passphrase 2026”。</translation>
+        <source>A sample certification body with three merchants, their audits and two signed certificates, kept in a folder of its own.</source>
+        <translation>一个示例认证机构，包含三家商户、其评审记录和两张已签名的证书，单独存放在一个文件夹中。</translation>
     </message>
     <message>
         <source>&amp;Use an existing database…</source>
@@ -892,6 +1060,160 @@ Issuer key passphrase:</source>
     <message>
         <source>floor %1 %</source>
         <translation>最低分 %1 %</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPackageDialog</name>
+    <message>
+        <source>Import field package</source>
+        <translation>导入外业数据包</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>no user chosen</source>
+        <translation>未选择用户</translation>
+    </message>
+    <message>
+        <source>My personal key (%1)</source>
+        <translation>我的个人密钥（%1）</translation>
+    </message>
+    <message>
+        <source>Key file:</source>
+        <translation>密钥文件：</translation>
+    </message>
+    <message>
+        <source>Inspect</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Resolve conflicts…</source>
+        <translation>解决冲突…</translation>
+    </message>
+    <message>
+        <source>Package file:</source>
+        <translation>数据包文件：</translation>
+    </message>
+    <message>
+        <source>Open with:</source>
+        <translation>打开方式：</translation>
+    </message>
+    <message>
+        <source>Passphrase:</source>
+        <translation>口令：</translation>
+    </message>
+    <message>
+        <source>Choose the package file.</source>
+        <translation>请选择数据包文件。</translation>
+    </message>
+    <message>
+        <source>Choose the key file, or use your personal key.</source>
+        <translation>请选择密钥文件，或使用您的个人密钥。</translation>
+    </message>
+    <message>
+        <source>Choose a user first (File &gt; Switch user).</source>
+        <translation>请先选择用户（文件 &gt; 切换用户）。</translation>
+    </message>
+    <message>
+        <source>Enter the key&apos;s passphrase.</source>
+        <translation>请输入该密钥的口令。</translation>
+    </message>
+    <message>
+        <source>Checking the package…</source>
+        <translation>正在检查数据包…</translation>
+    </message>
+    <message>
+        <source>Importing the package…</source>
+        <translation>正在导入数据包…</translation>
+    </message>
+    <message>
+        <source>This package was imported before: nothing changed.</source>
+        <translation>此数据包此前已导入，没有任何变化。</translation>
+    </message>
+    <message>
+        <source>Imported: %1 new, %2 updated, %3 unchanged, %4 kept, %5 conflicts, %6 new evidence files.</source>
+        <translation>已导入：新增 %1，更新 %2，未变 %3，保留 %4，冲突 %5，新证据文件 %6 个。</translation>
+    </message>
+</context>
+<context>
+    <name>InspectionView</name>
+    <message>
+        <source>Verdict:</source>
+        <translation>结论：</translation>
+    </message>
+    <message>
+        <source>Sent by:</source>
+        <translation>发送人：</translation>
+    </message>
+    <message>
+        <source>Package:</source>
+        <translation>数据包：</translation>
+    </message>
+    <message>
+        <source>Encrypted:</source>
+        <translation>已加密：</translation>
+    </message>
+    <message>
+        <source>Audits:</source>
+        <translation>评审：</translation>
+    </message>
+    <message>
+        <source>Records:</source>
+        <translation>记录：</translation>
+    </message>
+    <message>
+        <source>Evidence:</source>
+        <translation>证据：</translation>
+    </message>
+    <message>
+        <source>Checklists:</source>
+        <translation>检查表：</translation>
+    </message>
+    <message>
+        <source>Problems:</source>
+        <translation>问题：</translation>
+    </message>
+    <message>
+        <source>VERIFIED</source>
+        <translation>已核验</translation>
+    </message>
+    <message>
+        <source>NOT VERIFIED</source>
+        <translation>未通过核验</translation>
+    </message>
+    <message>
+        <source>%1 (key %2) on %3</source>
+        <translation>%1（密钥 %2），%3</translation>
+    </message>
+    <message>
+        <source>yes, to key %1</source>
+        <translation>是，加密给密钥 %1</translation>
+    </message>
+    <message>
+        <source>no: for inspection only, it cannot be imported</source>
+        <translation>否：仅供检查，不能导入</translation>
+    </message>
+    <message>
+        <source>%1 file(s), %2 bytes; %3</source>
+        <translation>%1 个文件，%2 字节；%3</translation>
+    </message>
+    <message>
+        <source>every hash matches</source>
+        <translation>所有哈希均一致</translation>
+    </message>
+    <message>
+        <source>HASH MISMATCH</source>
+        <translation>哈希不一致</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
     </message>
 </context>
 <context>
@@ -1169,6 +1491,25 @@ Audit online merchants against a certification checklist, grade them, and issue 
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>PackageDialogs</name>
+    <message>
+        <source>Field packages (*.cbpkg);;All files (*)</source>
+        <translation>外业数据包 (*.cbpkg);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export field package…</source>
+        <translation>导出外业数据包…</translation>
+    </message>
+    <message>
+        <source>Import field package…</source>
+        <translation>导入外业数据包…</translation>
+    </message>
+    <message>
+        <source>Conflicts…</source>
+        <translation>冲突…</translation>
     </message>
 </context>
 <context>

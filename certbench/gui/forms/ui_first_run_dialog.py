@@ -178,7 +178,7 @@ class Ui_FirstRunDialog(object):
         self.passphrase_again_label.setText(QCoreApplication.translate("FirstRunDialog", u"&Repeat passphrase:", None))
         self.passphrase_note_label.setText(QCoreApplication.translate("FirstRunDialog", u"The passphrase protects the administrator's personal key and the body's certificate signing key. It cannot be recovered.", None))
         self.demo_radio.setText(QCoreApplication.translate("FirstRunDialog", u"Open the &demo data", None))
-        self.demo_note_label.setText(QCoreApplication.translate("FirstRunDialog", u"A sample certification body with merchants, an audit and a signed certificate, kept in a folder of its own. Every demo user's passphrase is \"demo passphrase 2026\".", None))
+        self.demo_note_label.setText(QCoreApplication.translate("FirstRunDialog", u"A sample certification body with three merchants, their audits and two signed certificates, kept in a folder of its own.", None))
         self.existing_radio.setText(QCoreApplication.translate("FirstRunDialog", u"&Use an existing database\u2026", None))
         self.error_label.setText("")
     # retranslateUi
