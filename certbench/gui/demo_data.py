@@ -95,8 +95,13 @@ def _add_merchants(db: Database) -> str:
     return ids[0]
 
 
-def _issue_demo_seal(paths: BodyPaths, out: Path) -> Path:
-    """Grade the first merchant on the standard form, seal it, and list it in the registry."""
+def _issue_demo_seal(paths: BodyPaths, out: Path, registry_out: Path) -> Path:
+    """Grade the first merchant on the standard form and seal it; a registry that lists it.
+
+    The seal is made outside the issuing workflow, so it goes into a copy of the
+    body's registry (``registry_out``): the published one must keep matching the
+    database's log, which the core checks before it publishes again.
+    """
     from certbench.canonical import canonical_hash
     from certbench.certify.keyring import active_issuer_key
     from certbench.certify.merkle import evidence_root
@@ -144,7 +149,7 @@ def _issue_demo_seal(paths: BodyPaths, out: Path) -> Path:
     registry.append(RegistryEntry.issued(payload.no, seal.seal_hash, payload.sub.name,
                                          payload.val.nbf, payload.val.exp, at=payload.val.iat))
     registry.sign_head(key)
-    registry.export(paths.registry_path)
+    registry.export(registry_out)
     return out
 
 
@@ -176,11 +181,11 @@ def build_demo(folder: Path) -> DemoData:
     db = open_database(url)
     paths = _setup_body(db, folder)
     merchant_id = _add_merchants(db)
-    seal = _issue_demo_seal(paths, folder / "STCC-000001.cbseal")
+    registry = folder / "registry-with-demo-seal.json"
+    seal = _issue_demo_seal(paths, folder / "STCC-000001.cbseal", registry)
     tampered = _tamper(seal, folder / "STCC-000001-altered.cbseal")
     form = forms_dir() / "ecommerce-trust" / "1.0.toml"
-    return DemoData(db, url, merchant_id, seal, tampered, paths.trust_path,
-                    paths.registry_path, form)
+    return DemoData(db, url, merchant_id, seal, tampered, paths.trust_path, registry, form)
 
 
 def demo_folder() -> Path:
