@@ -7,8 +7,9 @@ the matching analytics function: a grade bar lists
 :func:`~certbench.reports.analytics.certificates_with_grade`, a heatmap cell
 lists :func:`~certbench.reports.analytics.merchants_below` that cell's score
 (the clicked merchant included), and the merchant picker draws
-:func:`~certbench.reports.analytics.grade_history`. Refresh (F5) reloads
-everything; so does showing the page again after the database changed.
+:func:`~certbench.reports.analytics.grade_history`. The figures load when
+the page is first shown, not at start-up; Refresh (F5) reloads everything, and
+so does showing the page again after :meth:`DashboardPage.mark_stale`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from certbench.gui.charts import GradeBarChart, GradeHistoryChart, HeatmapChart
 from certbench.gui.context import AppContext
 from certbench.gui.i18n import QT_TRANSLATE_NOOP
 from certbench.gui.models import Column, RowsTableModel, configure_view
@@ -48,6 +48,7 @@ from certbench.reports.analytics import (
 from certbench.reports.rows import OverdueRow, RegisterRow
 
 if TYPE_CHECKING:
+    from certbench.gui.charts import GradeBarChart, GradeHistoryChart, HeatmapChart
     from certbench.reports.loaders import DashboardRows
     from certbench.storage import Database
 
@@ -138,6 +139,10 @@ def _table(parent: QWidget, model: RowsTableModel, columns: tuple[Column, ...]) 
 class DashboardPage(QWidget):
     """Charts over the whole register; clicks filter the lists beside them."""
 
+    grade_chart: GradeBarChart
+    heatmap: HeatmapChart
+    history_chart: GradeHistoryChart
+
     def __init__(self, context: AppContext, parent: QWidget | None = None, *,
                  today: Callable[[], date] = date.today) -> None:
         super().__init__(parent)
@@ -152,11 +157,12 @@ class DashboardPage(QWidget):
         self.score_model = RowsTableModel(SCORE_COLUMNS, parent=self)
         self.expiring_model = RowsTableModel(CERTIFICATE_COLUMNS, parent=self)
         self.overdue_model = RowsTableModel(OVERDUE_COLUMNS, parent=self)
-        self._build()
-        self.refresh()
+        self.built = False
+        """The charts are built on first show: pyqtgraph is not imported at start-up."""
 
     # -- layout ---------------------------------------------------------------------
     def _build(self) -> None:
+        self.built = True
         layout = QVBoxLayout(self)
         layout.addLayout(self._header())
         grid = QGridLayout()
@@ -185,6 +191,8 @@ class DashboardPage(QWidget):
         return row
 
     def _grades_box(self) -> QGroupBox:
+        from certbench.gui.charts import GradeBarChart
+
         box = QGroupBox(self.tr("Grades of valid certificates"), self)
         self.grade_chart = GradeBarChart(box)
         self.grade_chart.grade_clicked.connect(self.show_grade)
@@ -193,6 +201,8 @@ class DashboardPage(QWidget):
         return self._split_box(box, self.grade_chart, self.grade_label, self.grade_table)
 
     def _heatmap_box(self) -> QGroupBox:
+        from certbench.gui.charts import HeatmapChart
+
         box = QGroupBox(self.tr("Weakest domains (latest audit of each merchant)"), self)
         self.heatmap = HeatmapChart(box)
         self.heatmap.cell_clicked.connect(self.show_cell)
@@ -223,6 +233,8 @@ class DashboardPage(QWidget):
         return box
 
     def _history_box(self) -> QGroupBox:
+        from certbench.gui.charts import GradeHistoryChart
+
         box = QGroupBox(self.tr("Grade history"), self)
         self.merchant_combo = QComboBox(box)
         self.merchant_combo.setMinimumContentsLength(24)
@@ -239,6 +251,8 @@ class DashboardPage(QWidget):
     # -- loading --------------------------------------------------------------------
     def refresh(self) -> None:
         """Read every figure again (database thread); the charts redraw when it arrives."""
+        if not self.built:
+            self._build()
         db, as_of = self.db, self._today()
         self.refresh_button.setEnabled(False)
         (Op(self, lambda: load_dashboard(db, as_of), tasks=self.context.tasks)
@@ -249,13 +263,15 @@ class DashboardPage(QWidget):
     def mark_stale(self) -> None:
         """The database changed: reload now if the page is shown, else when it is next shown."""
         self.stale = True
-        if self.isVisible():
+        if self.isVisible() and self.built:
             self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        """Reload when the database changed while the page was hidden."""
+        """Load on first show (not at start-up), and again when the database changed since."""
         super().showEvent(event)
-        if self.stale and self.data is not None and self.refresh_button.isEnabled():
+        if not self.built:
+            self._build()
+        if self.stale and self.refresh_button.isEnabled():
             self.refresh()
 
     def _on_load_failed(self, exception: BaseException) -> None:

@@ -15,6 +15,7 @@ from certbench.gui.context import AppContext
 from certbench.gui.forms.ui_main_window import Ui_MainWindow
 from certbench.gui.i18n import QT_TRANSLATE_NOOP
 from certbench.gui.merchants_page import MerchantsPage
+from certbench.gui.package_dialogs import install_package_actions
 from certbench.gui.tasks import Op
 from certbench.gui.verify_window import VerifyWindow
 
@@ -74,11 +75,18 @@ def _certificates(context: AppContext) -> QWidget:
     return CertificatesPage(context)
 
 
+def _dashboard(context: AppContext) -> QWidget:
+    from certbench.gui.dashboard_page import DashboardPage
+
+    return DashboardPage(context)
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("merchants", QT_TRANSLATE_NOOP("MainWindow", "Merchants"), _merchants),
     PageSpec("verify", QT_TRANSLATE_NOOP("MainWindow", "Verify"), _verify),
     PageSpec("audits", QT_TRANSLATE_NOOP("MainWindow", "Audits"), _audits),
     PageSpec("certificates", QT_TRANSLATE_NOOP("MainWindow", "Certificates"), _certificates),
+    PageSpec("dashboard", QT_TRANSLATE_NOOP("MainWindow", "Dashboard"), _dashboard),
 )
 
 
@@ -112,6 +120,7 @@ class MainWindow(QMainWindow):
         else:
             self._build_pages()
         self._build_edit_menu()
+        install_package_actions(self)
         self._build_status_bar()
         self._connect()
         if not context.settings.restore_geometry(self, "main_window"):

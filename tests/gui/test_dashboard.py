@@ -158,9 +158,27 @@ def test_loads_on_the_real_database_thread(qtbot, qapp: QApplication, register: 
         context = AppContext(db=register_db, settings=settings, tasks=tasks, user="")
         widget = DashboardPage(context, today=lambda: AS_OF)
         qtbot.addWidget(widget)
+        assert widget.data is None  # nothing loads before the page is shown
+        widget.show()
         assert widget.data is None  # the load runs on the worker thread
         qtbot.waitUntil(lambda: widget.data is not None, timeout=10_000)
         assert widget.grade_chart.counts == (2, 3)
         assert widget.refresh_button.isEnabled()
     finally:
         tasks.shutdown()
+
+
+def test_main_window_builds_the_dashboard_on_first_show(qtbot, register_db: Database,
+                                                         settings: Settings,
+                                                         sync_tasks: TaskManager) -> None:
+    from certbench.gui.main_window import PAGES, MainWindow
+
+    window = MainWindow(AppContext(db=register_db, settings=settings, tasks=sync_tasks))
+    qtbot.addWidget(window)
+    window.show()
+    page = window.pages["dashboard"]
+    assert isinstance(page, DashboardPage) and not page.built  # nothing loaded at start-up
+    window.show_page([spec.key for spec in PAGES].index("dashboard"))
+    assert page.built and page.data is not None
+    titles = [a.text() for a in window.ui.menu_file.actions()]
+    assert titles[:3] == ["Export field package…", "Import field package…", "Conflicts…"]
