@@ -228,3 +228,26 @@ def test_every_transition_is_journalled_in_an_intact_chain(job: Job) -> None:
         assert "import" in actions and verify_chain(s, audit_id) == []
         audit = s.get(Audit, audit_id)
         assert audit is not None and audit.assessor_signature and audit.reviewer_signature
+
+
+def test_acting_needs_the_users_own_registered_key(job: Job, tmp_path: Path) -> None:
+    from certbench import assets
+    from certbench.certify.keys import generate_user_key, save_key
+    from certbench.errors import KeyStoreError, WrongPassphraseError
+
+    with pytest.raises(WrongPassphraseError), job.db.session() as s:
+        wf.authenticate(s, "li", "not li's passphrase")
+    li = job.actor("li")
+    with job.db.session() as s:
+        paths = wf.body_paths(wf.get_body(s))
+    recorded = paths.key_dir / "users" / f"user-{li.key.kid}.key"
+    elsewhere = assets.user_data_dir() / "keys" / "users" / recorded.name
+    elsewhere.parent.mkdir(parents=True)
+    recorded.replace(elsewhere)  # li works on another machine against the same database
+    assert job.actor("li").key.kid == li.key.kid
+    elsewhere.unlink()
+    with pytest.raises(KeyStoreError), job.db.session() as s:
+        wf.authenticate(s, "li", "pw-li")
+    save_key(recorded, generate_user_key("li"), "pw-li")  # a key file that is not li's key
+    with pytest.raises(KeyStoreError, match="not the key registered"), job.db.session() as s:
+        wf.authenticate(s, "li", "pw-li")

@@ -5,8 +5,9 @@ Where things live. ``init_body`` records absolute paths in the body's
 database through the same file share) finds them again:
 
 * ``key_dir``: the issuer keyring (``keyring.json`` and ``issuer-<kid>.key``)
-  and ``users/user-<kid>.key``, each user's personal key. The database keeps
-  only public keys and key ids;
+  and ``users/user-<kid>.key``, each user's personal key (a user working on
+  another machine against the same PostgreSQL database keeps theirs in
+  ``<their data dir>/keys/users``). The database keeps only public keys and key ids;
 * ``trust_path`` and ``registry_path``: the published trust file and registry;
 * ``certificates_dir``: default output folder of issued certificates;
 * ``vault_dir``: the evidence vault.
@@ -246,8 +247,10 @@ def authenticate(session: Session, name: str, passphrase: str) -> Actor:
         raise WorkflowError(f"user {name} is deactivated", user=name)
     if not user.key_id:
         raise KeyStoreError(f"user {name} has no registered key", user=name)
-    paths = body_paths(get_body(session))
-    key = load_key(user_key_path(paths, user.key_id), passphrase)
+    path = user_key_path(body_paths(get_body(session)), user.key_id)
+    if not path.is_file():  # another machine sharing the database: the user's own folder
+        path = user_key_path(BodyPaths.under(assets.user_data_dir()), user.key_id)
+    key = load_key(path, passphrase)
     if not isinstance(key, UserKey) or key.kid != user.key_id \
             or _pem(key) != user.public_key_pem:
         raise KeyStoreError(f"the key file of {name} is not the key registered for them",
