@@ -1326,6 +1326,10 @@ Issuer key passphrase:</source>
         <translation>证书</translation>
     </message>
     <message>
+        <source>Dashboard</source>
+        <translation>总览</translation>
+    </message>
+    <message>
         <source>Opening the database…</source>
         <translation>正在打开数据库…</translation>
     </message>
@@ -1514,6 +1518,18 @@ Audit online merchants against a certification checklist, grade them, and issue 
 </context>
 <context>
     <name>ReviewDialog</name>
+    <message>
+        <source>rating</source>
+        <translation>评定</translation>
+    </message>
+    <message>
+        <source>n/a justification</source>
+        <translation>不适用理由</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
     <message>
         <source>%1 took part in this audit as an assessor, so %1 cannot decide on it. Four eyes: the audit must be approved by a reviewer who did not assess it.</source>
         <translation>%1 作为评审员参与了本次评审，因此 %1 不能对其作出决定。四眼原则：评审须由未参与评审的复核人批准。</translation>
