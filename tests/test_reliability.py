@@ -36,6 +36,7 @@ from certbench.certify.registry import Registry
 from certbench.certify.registry import RegistryEntry as LogEntry
 from certbench.certify.seal import read_seal_file
 from certbench.cli import main
+from certbench.errors import WorkflowError
 from certbench.evidence import Vault
 from certbench.services.issuing import staged_path
 from certbench.storage import Certificate, Evidence, RegistryEntry
@@ -184,3 +185,44 @@ def test_kill_during_issuing(job: Job, tmp_path: Path) -> None:
         report = verify((out / f"{number}.pdf").read_bytes(), trust=trust, registry=registry,
                         form=job.form)
         assert report.verdict.value == "VALID", (seed, number, report.to_json())
+
+
+def test_every_interrupted_issuance_state_is_completed(job: Job, tmp_path: Path) -> None:
+    """The windows a kill can hit, made on purpose: each is completed by the re-run."""
+    out = tmp_path / "certificates"
+    admin, key = job.actor("admin"), job.issuer_key()
+    with job.db.session() as s:
+        registry_path = wf.body_paths(wf.get_body(s)).registry_path
+    first, second = job.approved(), job.approved()
+    before = registry_path.read_bytes()
+    issued = wf.issue_certificate(job.db, admin, first, key, out_dir=out)
+    # committed, files still staged, registry not yet published
+    for final in (issued.pdf_path, issued.seal_path):
+        final.replace(staged_path(final))
+    registry_path.write_bytes(before)
+    _no_half_issued(job, out, 0)
+    with job.db.session() as s:
+        assert len(wf.check_issuance(s)) == 2
+    again = wf.issue_certificate(job.db, admin, first, key, out_dir=out)
+    assert again.completed and again.number == issued.number
+    with job.db.session() as s:
+        assert wf.check_issuance(s) == []
+    # committed, but the files are gone altogether: regenerated from the stored seal
+    issued.pdf_path.unlink()
+    issued.seal_path.unlink()
+    assert wf.recover(job.db, key) == [issued.number]
+    with job.db.session() as s:
+        assert wf.check_issuance(s) == []
+    assert read_seal_file(issued.seal_path.read_bytes()).jws == _jws(job, issued.number)
+    # staged files of an issuance that never committed are cleared by the next one
+    orphan = out / ".CB-2026-999999.pdf.staged"
+    orphan.write_bytes(b"half written")
+    wf.issue_certificate(job.db, admin, second, key, out_dir=out)
+    assert not orphan.exists()
+    with pytest.raises(WorkflowError):
+        wf.issue_certificate(job.db, admin, second, key, out_dir=out)
+
+
+def _jws(job: Job, number: str) -> str:
+    with job.db.session() as s:
+        return s.scalars(sa.select(Certificate.jws).where(Certificate.number == number)).one()

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from time import time as time_now
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -282,8 +283,11 @@ def _checks(session: Session, audit: Audit) -> None:
                             reasons=[r.code.value for r in result.reasons])
 
 
+_STALE_TEMP_SECONDS = 600.0
+
+
 def _clear_orphans(session: Session, folder: Path) -> None:
-    """Delete staged files of issuances that never committed."""
+    """Delete staged files of issuances that never committed, and stale temp files."""
     if not folder.is_dir():
         return
     known = set(session.scalars(sa.select(Certificate.number)))
@@ -292,6 +296,11 @@ def _clear_orphans(session: Session, folder: Path) -> None:
         if number not in known:
             with contextlib.suppress(FileNotFoundError):
                 staged.unlink()
+    limit = time_now() - _STALE_TEMP_SECONDS
+    for temp in folder.glob(".*.tmp"):  # a write killed half-way (another may be in progress)
+        with contextlib.suppress(FileNotFoundError):
+            if temp.stat().st_mtime < limit:
+                temp.unlink()
 
 
 def issue_certificate(db: Database, actor: Actor, audit_ref: str, key: IssuerKey, *,
