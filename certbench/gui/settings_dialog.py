@@ -17,10 +17,10 @@ from certbench.gui.i18n import LANGUAGES
 from certbench.gui.settings import Settings
 from certbench.gui.tasks import Op, TaskManager
 
-__all__ = ["DatabasePage", "GeneralPage", "SettingsDialog", "SettingsResult", "test_connection"]
+__all__ = ["DatabasePage", "GeneralPage", "SettingsDialog", "SettingsResult", "check_connection"]
 
 
-def test_connection(url: str) -> str:
+def check_connection(url: str) -> str:
     """Open (creating or upgrading) the database at ``url``; return its display URL.
 
     Runs on a worker thread. :raises StorageError: it cannot be opened.
@@ -172,7 +172,7 @@ class SettingsDialog(QDialog):
         url = self.database.candidate_url()
         self.ui.test_button.setEnabled(False)
         self.ui.test_result_label.setText(self.tr("Connecting…"))
-        (Op(self, lambda: test_connection(url), db=False, tasks=self.tasks)
+        (Op(self, lambda: check_connection(url), db=False, tasks=self.tasks)
          .success(lambda shown: self._on_test_passed(url, shown))
          .failure(self._on_test_failed)
          .run())
