@@ -152,7 +152,9 @@ def append_event(session: Session, audit_id: str, *, actor: str, action: str,
     on PostgreSQL; on SQLite a no-op write that takes the database write lock)
     before the last ``seq`` is read, so concurrent appends to one audit queue up
     instead of racing for the same ``seq``. The unique (audit, seq) constraint
-    backs this up. The audit's ``version`` is not touched.
+    backs this up. The audit's ``version`` is not touched. The lock lasts until
+    the session commits, so never append to one audit from two open sessions of
+    the same thread: the second would wait for the first forever.
 
     Values in ``changes`` may be JSON values, Decimals, enums, dates or aware
     datetimes; floats are refused.
