@@ -105,6 +105,12 @@ def test_the_readme_walkthrough_runs(workdir: Path, capsys: pytest.CaptureFixtur
     run(capsys, "sample", "add", again, "LOG-01", "--kind", "test-purchase",
         "--at", "ordered=2026-11-02T10:00:00+08:00", "--at", "delivered=2026-11-04T09:00:00+08:00",
         "--amount", "paid=199.00", *as_("li"))
+    contact = json.loads(run(capsys, "sample", "add", again, "CS-01", "--kind", "contact",
+                             "--at", "asked=2026-11-02T10:00:00+08:00",
+                             "--at", "answered=2026-11-03T16:00:00+08:00", "--channel", "email",
+                             *as_("li"), "--json"))
+    reply = next(c for c in contact["checks"] if c["name"] == "first_reply_hours")
+    assert (reply["measured"], reply["limit"], reply["verdict"]) == ("30.00", "24", "FAIL")
     assert "time zone" in run(capsys, "sample", "add", again, "LOG-01", "--kind", "contact",
                               "--at", "asked=2026-11-02T10:00:00", *as_("li"), code=1)
     assert json.loads(run(capsys, "certificate", "recover", *as_("chen"),

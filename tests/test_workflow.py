@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -119,8 +119,16 @@ def test_surveillance_falls_due_and_complaints_link_to_it(job: Job, tmp_path: Pa
         wf.approve(s, job.actor("zhang"), surveillance)
         row = wf.list_certificates(s, today=date.today())[0]
     assert row.surveillance_due == wf.add_months(date.today(), 6) or row.surveillance_due is None
+    admin, key = job.actor("admin"), job.issuer_key()
+    assert wf.expire_certificates(job.db, admin, key) == []
+    later = datetime.combine(issued.valid_until + timedelta(days=1), time(9), UTC)
+    assert wf.expire_certificates(job.db, admin, key, now=later) == [issued.number]
+    with pytest.raises(WorkflowError):
+        wf.change_status(job.db, admin, issued.number, "suspend", reason="late", key=key)
     with job.db.session() as s:
-        assert wf.expire_certificates(job.db, job.actor("admin"), job.issuer_key()) == []
+        registry = Registry.load(wf.body_paths(wf.get_body(s)).registry_path)
+        assert registry.status_of(number=issued.number).status is CertificateStatus.EXPIRED
+        assert wf.check_issuance(s) == []
 
 
 def test_reassessment_carries_ratings_over_until_confirmed(job: Job) -> None:

@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from certbench.cli.acting import acting
 from certbench.cli.common import Subparsers, add_common, emit
 from certbench.errors import WorkflowError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from certbench.storage import Sample
 
 __all__ = ["register"]
 
@@ -80,6 +86,22 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _checks(session: Session, sample: Sample) -> list[dict[str, str | None]]:
+    """The sample's durations held against the audit form's parameters."""
+    from certbench.edits import audit_form
+    from certbench.samples import check_sample, limits_from_form, parse_sample
+    from certbench.storage import Audit
+
+    audit = session.get(Audit, sample.audit_id)
+    assert audit is not None
+    verdict = check_sample(parse_sample(sample.kind.value, sample.timestamps, sample.amounts),
+                           limits_from_form(audit_form(audit)))
+    return [{"name": c.name, "measured": None if c.measured is None else str(c.measured),
+             "limit": None if c.limit is None else str(c.limit), "unit": c.unit,
+             "verdict": {True: "pass", False: "FAIL", None: "not measured"}[c.passed]}
+            for c in verdict.checks]
+
+
 def _sample(args: argparse.Namespace) -> int:
     from certbench.services.audits import add_sample
     from certbench.storage import SampleKind
@@ -89,6 +111,11 @@ def _sample(args: argparse.Namespace) -> int:
                             SampleKind(_KINDS[args.kind]), timestamps=_pairs(args.at, "--at"),
                             amounts=_pairs(args.amount, "--amount"), channel=args.channel,
                             note=args.note)
-        data = {"id": sample.id, "criterion": sample.criterion_id, "kind": sample.kind.value}
-    emit(args, data, f"Sample {data['id'][:8]} ({data['kind']}) for {data['criterion']}")
+        checks = _checks(session, sample)
+        data = {"id": sample.id, "criterion": sample.criterion_id, "kind": sample.kind.value,
+                "checks": checks}
+    lines = [f"Sample {sample.id[:8]} ({sample.kind.value}) for {sample.criterion_id}"]
+    lines += [f"  {c['name']:<28} {c['measured'] or '-':>10} {c['unit']:<6} limit "
+              f"{c['limit'] or '-':>6}  {c['verdict']}" for c in checks]
+    emit(args, data, "\n".join(lines))
     return 0
