@@ -204,7 +204,7 @@ def _issue_done(demo: DemoData, context: AppContext) -> QWidget:
     from certbench.gui.issue_dialog import IssueDialog
 
     staged = _stage(demo)
-    dialog = IssueDialog(context, staged.approved)
+    dialog = IssueDialog(context, staged.issued.audit_id)
     dialog._on_issued(staged.issued)  # the end page, without issuing a second time
     dialog.resize(760, 360)
     return dialog

@@ -19,11 +19,20 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QIODevice,
+    QObject,
+    QSize,
+    Qt,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QSizePolicy, QWidget
 
 from certbench.gui.context import AppContext
 from certbench.gui.forms.ui_issue_dialog import Ui_IssueDialog
@@ -67,6 +76,7 @@ def preview_certificate(db: Database, audit_id: str, signatory: str) -> Preview:
     from certbench.certify.pdf import CertificateView, render_certificate
     from certbench.certify.seal import decimal_text, short_hash
     from certbench.edits import audit_form
+    from certbench.storage import User
     from certbench.workflow import add_months, audit_grade, find_audit, get_body
 
     with db.session() as session:
@@ -76,6 +86,8 @@ def preview_certificate(db: Database, audit_id: str, signatory: str) -> Preview:
         today = datetime.now(UTC).date()
         until = add_months(today, int(form.parameter("certificate_validity_months")))
         titles = {d.id: d.title for d in form.domains}
+        user = session.query(User).filter(User.name == signatory).first()
+        signatory = (user.display_name or user.name) if user is not None else signatory
         jws, seal_hash, seal_file = _specimen_seal(audit.id)
         score = decimal_text(result.score) if result.score is not None else "—"
         view = CertificateView(
@@ -132,10 +144,12 @@ class IssueDialog(QDialog):
         self.ui = Ui_IssueDialog()
         self.ui.setupUi(self)
         self.document = QPdfDocument(self)
-        self.pdf_view = QPdfView(self)
-        self.pdf_view.setDocument(self.document)
-        self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitInView)
-        self.ui.preview_layout.addWidget(self.pdf_view)
+        self.preview_label = QLabel(self)
+        self.preview_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview_label.setMinimumSize(200, 280)
+        self.preview_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.ui.preview_layout.addWidget(self.preview_label)
+        self.preview_label.installEventFilter(self)
         self._buffer = QBuffer(self)
         self.ui.issue_button.clicked.connect(self._on_issue_clicked)
         self.ui.open_folder_button.clicked.connect(self._on_open_folder_clicked)
@@ -168,6 +182,23 @@ class IssueDialog(QDialog):
         self._buffer.setData(QByteArray(preview.pdf))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
+        self._render_page()
+
+    def _render_page(self) -> None:
+        """Draw page 1 to fit the preview area (synchronously: no half-drawn page)."""
+        if self.document.pageCount() < 1:
+            return
+        page = self.document.pagePointSize(0)
+        area = self.preview_label.size()
+        scale = min(area.width() / page.width(), area.height() / page.height())
+        size = QSize(max(1, int(page.width() * scale)), max(1, int(page.height() * scale)))
+        self.preview_label.setPixmap(QPixmap.fromImage(self.document.render(0, size)))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Redraw the preview whenever its area changes size."""
+        if watched is self.preview_label and event.type() == QEvent.Type.Resize:
+            self._render_page()
+        return super().eventFilter(watched, event)
 
     def _on_preview_failed(self, exception: BaseException) -> None:
         message = getattr(exception, "message", None) or str(exception)

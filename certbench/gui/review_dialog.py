@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
+from certbench.domain import Text
 from certbench.gui.context import AppContext
 from certbench.gui.errors import show_exception
 from certbench.gui.forms.ui_review_dialog import Ui_ReviewDialog
@@ -38,6 +39,9 @@ class Change:
     field: str
     before: str
     now: str
+    before_label: Text | None = None
+    """For a rating: the scale's label of ``before`` (shown in the UI language)."""
+    now_label: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,8 @@ def _previous(rows: list[AuditRow], audit: AuditRow) -> AuditRow | None:
     return pool[-1] if pool else None
 
 
-def _changes(before: dict[str, FindingRow], now: dict[str, FindingRow]) -> tuple[Change, ...]:
+def _changes(before: dict[str, FindingRow], now: dict[str, FindingRow],
+             labels: dict[str, Text]) -> tuple[Change, ...]:
     out = []
     for cid in sorted(set(before) | set(now)):
         old, new = before.get(cid), now.get(cid)
@@ -67,12 +72,15 @@ def _changes(before: dict[str, FindingRow], now: dict[str, FindingRow]) -> tuple
             a = str(getattr(old, name, "") or "")
             b = str(getattr(new, name, "") or "")
             if a != b:
-                out.append(Change(cid, name, a, b))
+                rating = name == "rating"
+                out.append(Change(cid, name, a, b, labels.get(a) if rating else None,
+                                  labels.get(b) if rating else None))
     return tuple(out)
 
 
 def load_review(db: Database, audit_id: str) -> ReviewData:
     """The audit's summary, its differences from the previous audit and its journal."""
+    from certbench.edits import form_for
     from certbench.journal import history
     from certbench.storage.queries import audit_rows_for_merchant, audit_with_findings
     from certbench.workflow import audit_summary, find_audit
@@ -85,8 +93,11 @@ def load_review(db: Database, audit_id: str) -> ReviewData:
         changes: tuple[Change, ...] = ()
         if previous_row is not None:
             earlier = audit_with_findings(session, previous_row.id)
+            form = form_for(detail.audit.form_id, detail.audit.form_version,
+                            detail.audit.form_hash)
             changes = _changes({f.criterion_id: f for f in earlier.findings},
-                               {f.criterion_id: f for f in detail.findings})
+                               {f.criterion_id: f for f in detail.findings},
+                               {v.value: v.label for v in form.scale})
         return ReviewData(detail.audit, audit_summary(session, audit_id), previous_row, changes,
                           tuple(history(session, audit_id)))
 
@@ -114,11 +125,27 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+FIELD_WORDS = {
+    "rating": QT_TRANSLATE_NOOP("ReviewDialog", "rating"),
+    "justification": QT_TRANSLATE_NOOP("ReviewDialog", "n/a justification"),
+    "note": QT_TRANSLATE_NOOP("ReviewDialog", "note"),
+}
+
+
+def _shown(value: str, label: Text | None) -> str:
+    if label is None:
+        return value
+    return label.get("zh" if QLocale().name().startswith("zh") else "en")
+
+
 CHANGE_COLUMNS: tuple[Column[Change], ...] = (
     Column(QT_TRANSLATE_NOOP("Column", "Criterion"), lambda c: c.criterion_id, width=10),
-    Column(QT_TRANSLATE_NOOP("Column", "What"), lambda c: c.field, width=12),
-    Column(QT_TRANSLATE_NOOP("Column", "Previous audit"), lambda c: c.before, width=28),
-    Column(QT_TRANSLATE_NOOP("Column", "This audit"), lambda c: c.now, width=28),
+    Column(QT_TRANSLATE_NOOP("Column", "What"),
+           lambda c: QCoreApplication.translate("ReviewDialog", FIELD_WORDS[c.field]), width=14),
+    Column(QT_TRANSLATE_NOOP("Column", "Previous audit"),
+           lambda c: _shown(c.before, c.before_label), width=28),
+    Column(QT_TRANSLATE_NOOP("Column", "This audit"), lambda c: _shown(c.now, c.now_label),
+           width=28),
 )
 
 JOURNAL_COLUMNS: tuple[Column[JournalRow], ...] = (

@@ -75,6 +75,7 @@ def test_review_shows_changes_since_the_previous_audit_and_the_journal(body, qtb
     changes = dialog.changes_model.rows
     assert [(c.criterion_id, c.field, c.before, c.now) for c in changes] == [
         ("PAY-03", "rating", "fully", "largely")]
+    assert dialog.changes_model.data(dialog.changes_model.index(0, 3)) == "Largely met"
     assert "1 difference" in dialog.ui.previous_label.text()
     actions = [r.action for r in dialog.journal_model.rows]
     assert actions[0] == "open" and actions[-1] == "submit" and "rate" in actions
@@ -149,6 +150,7 @@ def test_issue_dialog_previews_then_refuses_a_wrong_issuer_passphrase(body, qtbo
     dialog = IssueDialog(context, flow.audit_id)
     qtbot.addWidget(dialog)
     assert dialog.preview_pages == 1
+    assert not dialog.preview_label.pixmap().isNull()
     assert "grade A" in dialog.ui.header_label.text()
     dialog.ui.passphrase_edit.setText(PASSPHRASE)
     dialog.ui.issuer_passphrase_edit.setText("wrong issuer passphrase")
