@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QPointF, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
+from certbench.gui.i18n import QT_TRANSLATE_NOOP
 from certbench.reports.analytics import DomainMatrix, GradePoint
 
 __all__ = ["GRADE_COLOURS", "GradeBarChart", "GradeHistoryChart", "HeatmapChart",
@@ -58,7 +59,7 @@ class GradeBarChart(pg.PlotWidget):  # type: ignore[misc] # pyqtgraph is untyped
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w")
         _fix_view(self)
-        self.setLabel("left", _tr("Certificates"))
+        self.setLabel("left", _tr(QT_TRANSLATE_NOOP("Charts", "Certificates")))
         self.grades: tuple[str, ...] = ()
         self.counts: tuple[int, ...] = ()
         self.selected = ""
@@ -221,7 +222,7 @@ class GradeHistoryChart(pg.PlotWidget):  # type: ignore[misc] # pyqtgraph is unt
         super().__init__(parent, background="w",
                          axisItems={"bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0)})
         _fix_view(self)
-        self.setLabel("left", _tr("Score"))
+        self.setLabel("left", _tr(QT_TRANSLATE_NOOP("Charts", "Score")))
         self.points: tuple[GradePoint, ...] = ()
 
     def set_history(self, points: Sequence[GradePoint]) -> None:
@@ -236,7 +237,7 @@ class GradeHistoryChart(pg.PlotWidget):  # type: ignore[misc] # pyqtgraph is unt
         item.plot(xs, ys, pen=pg.mkPen("#546e7a", width=2), symbol="o", symbolSize=11,
                   symbolBrush=brushes, symbolPen=pg.mkPen("w"))
         for x, y, p in zip(xs, ys, self.points, strict=True):
-            label = pg.TextItem(p.grade, color="#263238", anchor=(0.5, 1.3))
+            label = pg.TextItem(p.grade, color="#263238", anchor=(-0.4, 0.5))
             label.setPos(x, y)
             item.addItem(label)
         day = 86_400.0

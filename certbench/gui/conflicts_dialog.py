@@ -99,9 +99,9 @@ CONFLICT_COLUMNS: tuple[Column[ConflictInfo], ...] = (
     Column(QT_TRANSLATE_NOOP("Column", "Record"), lambda c: c.record_type, width=9),
     Column(QT_TRANSLATE_NOOP("Column", "Criterion"), lambda c: c.criterion_id or c.record_id,
            width=10),
-    Column(QT_TRANSLATE_NOOP("Column", "From"), lambda c: c.sender, width=8),
+    Column(QT_TRANSLATE_NOOP("Column", "From"), lambda c: c.sender, width=7),
     Column(QT_TRANSLATE_NOOP("Column", "Received"), lambda c: f"{c.created_at:%Y-%m-%d %H:%M}",
-           width=16),
+           width=19),
     Column(QT_TRANSLATE_NOOP("Column", "State"), _state, width=10),
 )
 
@@ -149,6 +149,7 @@ class ConflictsDialog(QDialog):
         splitter.addWidget(self._detail())
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([400, 600])
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -190,7 +191,7 @@ class ConflictsDialog(QDialog):
         self.merge_button.setToolTip(self.tr("Keep the office version and append the field "
                                              "note to the office note"))
         choices = QHBoxLayout()
-        choices.addWidget(self.passphrase_edit, 1)
+        choices.addStretch(1)
         for button, choice in ((self.office_button, "office"), (self.field_button, "field"),
                                (self.merge_button, "merge")):
             button.clicked.connect(partial(self.resolve, choice))
@@ -200,6 +201,7 @@ class ConflictsDialog(QDialog):
         layout.addWidget(self.title_label)
         layout.addWidget(self.difference_table, 2)
         layout.addLayout(notes, 2)
+        layout.addWidget(self.passphrase_edit)
         layout.addLayout(choices)
         return detail
 

@@ -204,7 +204,7 @@ AUDIT_COLUMNS: tuple[Column[AuditRow], ...] = (
     Column(QT_TRANSLATE_NOOP("Column", "Merchant"), lambda r: r.merchant_name, width=26),
     Column(QT_TRANSLATE_NOOP("Column", "State"), _audit_state, width=10),
     Column(QT_TRANSLATE_NOOP("Column", "Checklist"), lambda r: f"{r.form_id} {r.form_version}",
-           width=18),
+           width=22),
     Column(QT_TRANSLATE_NOOP("Column", "Assessors"), lambda r: r.assessors, width=12),
 )
 

@@ -113,6 +113,9 @@ def _register_audit_screens() -> None:
     from certbench.gui.audit_screens import SCREENS as AUDIT_SCREENS
 
     SCREENS.update(AUDIT_SCREENS)
+    from certbench.gui.dashboard_screens import SCREENS as DASHBOARD_SCREENS
+
+    SCREENS.update(DASHBOARD_SCREENS)
 
 
 _register_audit_screens()

@@ -311,6 +311,17 @@ Issuer key passphrase:</source>
     </message>
 </context>
 <context>
+    <name>Charts</name>
+    <message>
+        <source>Certificates</source>
+        <translation>证书数</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+</context>
+<context>
     <name>Check</name>
     <message>
         <source>Reading the input</source>
