@@ -145,6 +145,12 @@ def _open(args: argparse.Namespace) -> tuple[Database, Vault]:
     return db, vault
 
 
+def _open_db(args: argparse.Namespace) -> Database:
+    from certbench.cli.acting import open_db
+
+    return open_db(args)
+
+
 def _actor(args: argparse.Namespace, db: Database) -> Actor:
     from certbench.services.bodies import authenticate
 
@@ -259,7 +265,7 @@ def _export(args: argparse.Namespace) -> int:
 def _inspect(args: argparse.Namespace) -> int:
     from certbench.sync.inspection import inspect_package
 
-    db, _vault = _open(args)
+    db = _open_db(args)
     try:
         seen = inspect_package(args.package, private_key=_private_key(args, db), db=db,
                                progress=_progress_printer(args))
@@ -317,7 +323,7 @@ def _import(args: argparse.Namespace) -> int:
 def _conflicts(args: argparse.Namespace) -> int:
     from certbench.sync.conflicts import list_conflicts
 
-    db, _vault = _open(args)
+    db = _open_db(args)
     try:
         found = list_conflicts(db, audit_id=args.audit, include_resolved=args.all)
     finally:
@@ -348,7 +354,7 @@ def _conflicts(args: argparse.Namespace) -> int:
 def _resolve(args: argparse.Namespace) -> int:
     from certbench.sync.conflicts import resolve_conflict
 
-    db, _vault = _open(args)
+    db = _open_db(args)
     try:
         actor = _actor(args, db)
         done = resolve_conflict(db, args.conflict, args.choice, actor=actor.name)
@@ -362,7 +368,7 @@ def _resolve(args: argparse.Namespace) -> int:
 def _device(args: argparse.Namespace) -> int:
     from certbench.sync.devices import local_device
 
-    db, _vault = _open(args)
+    db = _open_db(args)
     try:
         with db.session() as session:
             device = local_device(session)
@@ -376,7 +382,7 @@ def _device(args: argparse.Namespace) -> int:
 def _devices(args: argparse.Namespace) -> int:
     from certbench.sync.devices import list_devices
 
-    db, _vault = _open(args)
+    db = _open_db(args)
     try:
         with db.session() as session:
             rows = list_devices(session)
@@ -393,7 +399,7 @@ def _register_device(args: argparse.Namespace) -> int:
     from certbench.storage import Role
     from certbench.sync.devices import register_device
 
-    db, _vault = _open(args)
+    db = _open_db(args)
     try:
         require_role(_actor(args, db), Role.ADMIN)
         with db.session() as session:
@@ -414,7 +420,7 @@ def _inbox_key(args: argparse.Namespace) -> int:
     from certbench.storage import Role
     from certbench.sync.records import INBOX_SETTING
 
-    db, _vault = _open(args)
+    db = _open_db(args)
     try:
         require_role(_actor(args, db), Role.ADMIN)
         key = generate_user_key("package-inbox")
