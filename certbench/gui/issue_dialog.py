@@ -22,15 +22,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
-    QEvent,
     QIODevice,
-    QObject,
     QSize,
     Qt,
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap, QResizeEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QDialog, QLabel, QSizePolicy, QWidget
 
@@ -42,7 +40,7 @@ if TYPE_CHECKING:
     from certbench.storage import Database
     from certbench.workflow import IssuedCertificate
 
-__all__ = ["IssueDialog", "Preview", "issue", "preview_certificate"]
+__all__ = ["IssueDialog", "PagePreview", "Preview", "issue", "preview_certificate"]
 
 PREVIEW_NUMBER = "PREVIEW"
 
@@ -128,6 +126,31 @@ def issue(db: Database, *, user: str, passphrase: str, issuer_passphrase: str, a
     return issued
 
 
+class PagePreview(QLabel):
+    """Page 1 of a PDF drawn to fit, redrawn on resize (synchronously: never half-drawn)."""
+
+    def __init__(self, document: QPdfDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(200, 280)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+    def render_page(self) -> None:
+        """Draw page 1 at the label's size."""
+        if self.document.pageCount() < 1:
+            return
+        page = self.document.pagePointSize(0)
+        scale = min(self.width() / page.width(), self.height() / page.height())
+        size = QSize(max(1, int(page.width() * scale)), max(1, int(page.height() * scale)))
+        self.setPixmap(QPixmap.fromImage(self.document.render(0, size)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Redraw at the new size."""
+        super().resizeEvent(event)
+        self.render_page()
+
+
 class IssueDialog(QDialog):
     """Preview, passphrases, progress, then the issued file and its seal hash."""
 
@@ -144,12 +167,8 @@ class IssueDialog(QDialog):
         self.ui = Ui_IssueDialog()
         self.ui.setupUi(self)
         self.document = QPdfDocument(self)
-        self.preview_label = QLabel(self)
-        self.preview_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview_label.setMinimumSize(200, 280)
-        self.preview_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.preview_label = PagePreview(self.document, self)
         self.ui.preview_layout.addWidget(self.preview_label)
-        self.preview_label.installEventFilter(self)
         self._buffer = QBuffer(self)
         self.ui.issue_button.clicked.connect(self._on_issue_clicked)
         self.ui.open_folder_button.clicked.connect(self._on_open_folder_clicked)
@@ -185,20 +204,7 @@ class IssueDialog(QDialog):
         self._render_page()
 
     def _render_page(self) -> None:
-        """Draw page 1 to fit the preview area (synchronously: no half-drawn page)."""
-        if self.document.pageCount() < 1:
-            return
-        page = self.document.pagePointSize(0)
-        area = self.preview_label.size()
-        scale = min(area.width() / page.width(), area.height() / page.height())
-        size = QSize(max(1, int(page.width() * scale)), max(1, int(page.height() * scale)))
-        self.preview_label.setPixmap(QPixmap.fromImage(self.document.render(0, size)))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        """Redraw the preview whenever its area changes size."""
-        if watched is self.preview_label and event.type() == QEvent.Type.Resize:
-            self._render_page()
-        return super().eventFilter(watched, event)
+        self.preview_label.render_page()
 
     def _on_preview_failed(self, exception: BaseException) -> None:
         message = getattr(exception, "message", None) or str(exception)
