@@ -247,3 +247,52 @@ def _shown_criteria(proxy: CriteriaFilter) -> list[str]:
         for child in range(proxy.rowCount(domain)):
             out.append(proxy.index(child, 0, domain).data(CriterionRole).id)
     return out
+
+
+def test_evidence_and_sample_models_pass_the_model_tester(editor_setup, tmp_path,
+                                                          qtmodeltester) -> None:
+    editor = editor_setup
+    editor.select_criterion("DISC-02")
+    files = [tmp_path / f"page-{n}.txt" for n in range(3)]
+    for n, path in enumerate(files):
+        path.write_text(f"capture {n}", encoding="utf-8")
+    editor.attach_files(files)
+    assert editor.evidence_panel.model.rowCount() == 3
+    assert editor.undo_stack.count() == 1  # one macro for the whole drop
+    qtmodeltester.check(editor.evidence_panel.model)
+    qtmodeltester.check(editor.samples_panel.model)
+
+
+def test_evidence_import_stops_when_cancelled(tmp_path) -> None:
+    from certbench.gui.audit_editor import import_files
+
+    files = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    for path in files:
+        path.write_text(path.name, encoding="utf-8")
+    seen = []
+    done = import_files(tmp_path / "vault", files, lambda f, t: seen.append((f, t)),
+                        lambda: len(seen) >= 1)
+    assert [d.name for d in done] == ["a.txt"]
+    assert import_files(tmp_path / "vault", files, lambda f, t: None, lambda: True) == []
+
+
+def test_import_runs_off_the_gui_thread_and_attaches(_template, tmp_path, settings, qtbot,
+                                                     qapp) -> None:
+    from certbench.gui.tasks import TaskManager
+
+    flow, _ = clone_body(_template, tmp_path / "body")
+    tasks = TaskManager(qapp)  # real worker threads
+    context = AppContext(db=flow.db, settings=settings, tasks=tasks, user="li.wei")
+    editor = AuditEditor(context, flow.audit_id)
+    qtbot.addWidget(editor)
+    qtbot.waitUntil(lambda: editor.snapshot is not None, timeout=10_000)
+    editor.select_criterion("LOG-01")
+    waybill = tmp_path / "waybill.txt"
+    waybill.write_text("SF1234567890", encoding="utf-8")
+    editor.attach_files([waybill])
+    qtbot.waitUntil(lambda: len(editor.snapshot.evidence_for("LOG-01")) == 1, timeout=10_000)
+    editor.undo_stack.undo()
+    qtbot.waitUntil(lambda: editor.snapshot.evidence_for("LOG-01") == (), timeout=10_000)
+    qtbot.waitUntil(lambda: tasks.pending == 0, timeout=10_000)
+    tasks.shutdown()
+    flow.db.dispose()
