@@ -29,7 +29,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from certbench.domain import Criterion, Form, GradeResult, ReasonCode, Scope
+from certbench.domain import Criterion, Form, GradeResult, ReasonCode, Scope, Text
 from certbench.gui.i18n import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
@@ -92,6 +92,8 @@ class SampleItem:
     checks: tuple[SampleCheck, ...] = ()
     problem: str = ""
     """Why the sample could not be computed (empty when it could)."""
+    labels: dict[str, Text] = field(default_factory=dict)
+    """The form's label of each checked parameter, by parameter name."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def text_language(ui_language: str) -> str:
     return "zh" if ui_language.startswith("zh") else "en"
 
 
-def _sample_item(row: Any, limits: dict[str, Any]) -> SampleItem:
+def _sample_item(row: Any, limits: dict[str, Any], form: Form) -> SampleItem:
     from certbench.samples import check_sample, durations, parse_sample
 
     base: dict[str, Any] = {
@@ -143,8 +145,11 @@ def _sample_item(row: Any, limits: dict[str, Any]) -> SampleItem:
         record = parse_sample(row.kind.value, row.timestamps, row.amounts, row.channel)
     except ValueError as exc:
         return SampleItem(**base, problem=str(exc))
-    return SampleItem(**base, durations=durations(record),
-                      checks=check_sample(record, limits).checks)
+    checks = check_sample(record, limits).checks
+    # failures first, then passes, then checks the sample lacks instants for
+    ordered = tuple(sorted(checks, key=lambda c: {False: 0, True: 1, None: 2}[c.passed]))
+    labels = {c.name: form.parameters[c.name].label for c in checks if c.name in form.parameters}
+    return SampleItem(**base, durations=durations(record), checks=ordered, labels=labels)
 
 
 def load_snapshot(db: Database, audit_id: str, user: str) -> AuditSnapshot:
@@ -165,7 +170,7 @@ def load_snapshot(db: Database, audit_id: str, user: str) -> AuditSnapshot:
             for e in session.query(Evidence).filter(Evidence.audit_id == audit.id)
             .order_by(Evidence.created_at, Evidence.id))
         limits = limits_from_form(form)
-        samples = tuple(_sample_item(s, limits) for s in session.query(Sample)
+        samples = tuple(_sample_item(s, limits, form) for s in session.query(Sample)
                         .filter(Sample.audit_id == audit.id).order_by(Sample.created_at))
         user_row = session.query(User).filter(User.name == user).first() if user else None
         return AuditSnapshot(

@@ -8,7 +8,7 @@ amounts, which the editor records through the core.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -48,8 +48,15 @@ def _checks(sample: SampleItem) -> str:
     if sample.problem:
         return sample.problem
     marks = {True: "✓", False: "✗", None: "?"}
-    return ", ".join(f"{marks[c.passed]} {c.name} {c.measured if c.measured is not None else '—'}"
-                     f" ≤ {c.limit} {c.unit}" for c in sample.checks)
+    lang = "zh" if QLocale().name().startswith("zh") else "en"
+
+    def name(check_name: str) -> str:
+        label = sample.labels.get(check_name)
+        return label.get(lang) if label is not None else check_name
+
+    return "; ".join(f"{marks[c.passed]} {name(c.name)}: "
+                     f"{c.measured if c.measured is not None else '—'} / {c.limit} {c.unit}"
+                     for c in sample.checks)
 
 
 def _verdict_color(sample: SampleItem) -> QColor | None:

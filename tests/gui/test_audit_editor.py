@@ -171,7 +171,8 @@ def test_samples_show_durations_checked_against_the_form(editor_setup, monkeypat
     check = next(c for c in sample.checks if c.name == "first_reply_hours")
     assert check.passed is False
     text = editor.samples_panel.model.data(editor.samples_panel.model.index(0, 3))
-    assert "✗ first_reply_hours" in text
+    label = editor.snapshot.form.parameters["first_reply_hours"].label.en
+    assert text.startswith(f"✗ {label}: ")
 
 
 def test_a_refused_sample_shows_the_reason_inline(editor_setup, monkeypatch) -> None:
