@@ -130,11 +130,21 @@ def test_issuing_refuses_audits_that_are_not_approved(job: Job, tmp_path: Path) 
     assert _check(exc) == "state"
 
 
-def test_only_issuers_issue(job: Job, tmp_path: Path) -> None:
+def test_only_issuers_with_the_active_issuer_key_issue(job: Job, tmp_path: Path) -> None:
+    from jobkit import PASSPHRASES
+
+    from certbench.certify.keyring import rotate_issuer
+
     audit_id = job.approved()
+    old_key = job.issuer_key()
     with pytest.raises(WorkflowError):
-        wf.issue_certificate(job.db, job.actor("zhang"), audit_id, job.issuer_key(),
-                             out_dir=tmp_path)
+        wf.issue_certificate(job.db, job.actor("zhang"), audit_id, old_key, out_dir=tmp_path)
+    with job.db.session() as s:
+        rotate_issuer(wf.body_paths(wf.get_body(s)).key_dir, PASSPHRASES["admin"])
+    with pytest.raises(WorkflowError) as exc:
+        wf.issue_certificate(job.db, job.actor("admin"), audit_id, old_key, out_dir=tmp_path)
+    assert _check(exc) == "issuer-key"
+    assert job.issuer_key().kid != old_key.kid
 
 
 def test_edits_after_submission_are_refused(job: Job) -> None:

@@ -346,8 +346,13 @@ def add_evidence_file(session: Session, vault: Vault, actor: Actor, audit_ref: s
     most an unreferenced object. Adding the same file to the same criterion
     again returns the existing record.
     """
+    from certbench.edits import EDITABLE_STATES
+
     audit = find_audit(session, audit_ref)
     _require_assessor(session, actor, audit)
+    if audit.state not in EDITABLE_STATES:
+        raise WorkflowError(f"audit {audit.id[:8]} is {audit.state.value}: it cannot be edited",
+                            audit_id=audit.id, state=audit.state.value)
     stored = vault.ingest(path)
     existing = session.scalars(sa.select(Evidence).where(
         Evidence.audit_id == audit.id, Evidence.sha256 == stored.sha256,

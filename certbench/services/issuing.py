@@ -317,8 +317,9 @@ def issue_certificate(db: Database, actor: Actor, audit_ref: str, key: IssuerKey
     require_role(actor, Role.ISSUER)
     with db.session() as session:
         body = get_body(session)
-        if key.kid not in _keyring_kids(body):
-            raise WorkflowError("this is not one of the body's issuer keys", check="issuer-key")
+        if key.kid != _active_kid(body):
+            raise WorkflowError("certificates are sealed with the body's active issuer key "
+                                f"only, not {key.kid[:12]}…", check="issuer-key")
         audit = find_audit(session, audit_ref)
         existing = session.scalars(sa.select(Certificate).where(
             Certificate.audit_id == audit.id)).first()
@@ -346,13 +347,13 @@ def issue_certificate(db: Database, actor: Actor, audit_ref: str, key: IssuerKey
     return _finish(db, cert_id, key, actor)
 
 
-def _keyring_kids(body: Body) -> set[str]:
+def _active_kid(body: Body) -> str | None:
     from certbench.certify.keyring import load_keyring
 
     try:
-        return {e.kid for e in load_keyring(body_paths(body).key_dir).entries}
+        return load_keyring(body_paths(body).key_dir).active().kid
     except KeyStoreError:
-        return set()
+        return None
 
 
 def _record(session: Session, audit: Audit, body: Body, built: _Built, *, actor: Actor,
