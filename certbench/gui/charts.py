@@ -16,7 +16,7 @@ from decimal import Decimal
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QPointF, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from certbench.gui.i18n import QT_TRANSLATE_NOOP
@@ -145,10 +145,24 @@ class HeatmapChart(pg.PlotWidget):  # type: ignore[misc] # pyqtgraph is untyped
         if rows and columns:
             item.addItem(self._image(matrix))
         item.getAxis("bottom").setTicks([[(c + 0.5, d) for c, d in enumerate(matrix.domains)]])
-        item.getAxis("left").setTicks([[(r + 0.5, _short(name))
-                                        for r, (_, name) in enumerate(matrix.merchants)]])
+        self._label_rows()
         item.setXRange(0, max(columns, 1), padding=0)
         item.setYRange(0, max(rows, 1), padding=0)
+
+    def _label_rows(self) -> None:
+        """Name every row, or only every n-th one when the names would overlap."""
+        rows = len(self.matrix.merchants)
+        room = max(1, self.height() - 40) / max(rows, 1)
+        step = max(1, math.ceil(self.fontMetrics().height() / room))
+        self.getPlotItem().getAxis("left").setTicks(
+            [[(r + 0.5, _short(name)) for r, (_, name) in enumerate(self.matrix.merchants)
+              if r % step == 0]])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Thin out the row names to what fits."""
+        super().resizeEvent(event)
+        if "matrix" in self.__dict__:  # pyqtgraph resizes the widget inside __init__
+            self._label_rows()
 
     @staticmethod
     def _image(matrix: DomainMatrix) -> pg.ImageItem:

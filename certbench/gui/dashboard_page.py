@@ -8,8 +8,10 @@ the matching analytics function: a grade bar lists
 lists :func:`~certbench.reports.analytics.merchants_below` that cell's score
 (the clicked merchant included), and the merchant picker draws
 :func:`~certbench.reports.analytics.grade_history`. The figures load when
-the page is first shown, not at start-up; Refresh (F5) reloads everything, and
-so does showing the page again after :meth:`DashboardPage.mark_stale`.
+the page is first shown, not at start-up, and again each time it is shown
+after another section had the screen (which may have changed the database);
+Refresh (F5) reloads on demand, and :meth:`DashboardPage.mark_stale` after an
+import or a resolved conflict.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -273,6 +275,11 @@ class DashboardPage(QWidget):
             self._build()
         if self.stale and self.refresh_button.isEnabled():
             self.refresh()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        """Another section may change the database meanwhile: reload when shown again."""
+        super().hideEvent(event)
+        self.stale = True
 
     def _on_load_failed(self, exception: BaseException) -> None:
         from certbench.gui.errors import show_exception

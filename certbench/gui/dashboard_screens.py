@@ -35,7 +35,7 @@ def _dashboard(_demo: DemoData, context: AppContext) -> QWidget:
 
 
 def _audit_ids(context: AppContext) -> list[str]:
-    from certbench.gui.package_dialogs import load_export_choices
+    from certbench.gui.field_packages import load_export_choices
 
     assert context.db is not None
     return [a.id for a in load_export_choices(context.db).audits][:2]
@@ -55,7 +55,7 @@ def _export(_demo: DemoData, context: AppContext) -> QWidget:
 
 def _package(demo: DemoData, context: AppContext) -> Path:
     from certbench.gui.demo_data import DEMO_PASSPHRASE
-    from certbench.gui.package_dialogs import ExportRequest, export_field_package
+    from certbench.gui.field_packages import ExportRequest, export_field_package
 
     target = demo.seal.parent / f"to-{context.user}.cbpkg"  # the demo folder, a temp dir
     if not target.exists():

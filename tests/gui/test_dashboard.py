@@ -182,3 +182,30 @@ def test_main_window_builds_the_dashboard_on_first_show(qtbot, register_db: Data
     assert page.built and page.data is not None
     titles = [a.text() for a in window.ui.menu_file.actions()]
     assert titles[:3] == ["Export field package…", "Import field package…", "Conflicts…"]
+
+
+def test_showing_the_page_again_reloads(page: DashboardPage, register_db: Database) -> None:
+    page.hide()  # another section takes the screen and changes the database
+    with register_db.session() as s:
+        s.execute(sa.update(Certificate).where(Certificate.number == "CB-2026-000002")
+                  .values(status=CertificateStatus.REVOKED))
+    page.show()
+    assert page.grade_chart.counts == (2, 2)
+
+
+def test_heatmap_names_only_the_rows_that_fit(qtbot) -> None:
+    from decimal import Decimal
+
+    from certbench.gui.charts import HeatmapChart
+    from certbench.reports.analytics import DomainMatrix
+
+    chart = HeatmapChart()
+    qtbot.addWidget(chart)
+    chart.resize(500, 300)
+    merchants = tuple((f"m{n}", f"Merchant {n:03d}") for n in range(200))
+    chart.set_matrix(DomainMatrix(merchants, ("PAY",), tuple((Decimal(n % 100),)
+                                                             for n in range(200)),
+                                  (Decimal("49.50"),)))
+    ticks = chart.getPlotItem().getAxis("left")._tickLevels[0]
+    assert 1 < len(ticks) < 200 and ticks[0][1] == "Merchant 000"
+    assert chart.cell_text(3, 0) == "Merchant 003 · PAY: 3.00"
