@@ -277,7 +277,9 @@ class ConflictsDialog(QDialog):
         self.reload()
 
     def _on_failed(self, exception: BaseException) -> None:
-        self.status_label.setText(getattr(exception, "message", None) or str(exception))
+        from certbench.gui.package_dialogs import show_failure
+
+        show_failure(self, self.status_label, exception)
 
     def done(self, result: int) -> None:
         """Remember the geometry on every way out."""

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from certbench.sync.inspection import Inspection
 
 __all__ = ["ExportPackageDialog", "ImportPackageDialog", "InspectionView",
-           "install_package_actions"]
+           "install_package_actions", "show_failure"]
 
 PACKAGE_FILTER = QT_TRANSLATE_NOOP("PackageDialogs", "Field packages (*.cbpkg);;All files (*)")
 
@@ -88,6 +88,18 @@ def _error_label(parent: QWidget) -> QLabel:
     label.setStyleSheet("color: #b00020")
     label.setWordWrap(True)
     return label
+
+
+def show_failure(parent: QWidget, label: QLabel, exception: BaseException) -> None:
+    """An expected failure (wrong passphrase, refused package) inline; a bug in a box too."""
+    from certbench.errors import CertbenchError
+    from certbench.gui.errors import show_exception
+
+    if isinstance(exception, CertbenchError):
+        label.setText(exception.message)
+        return
+    label.setText(f"{type(exception).__name__}: {exception}")
+    show_exception(parent=parent, exception=exception)
 
 
 def _password_edit(parent: QWidget) -> QLineEdit:
@@ -212,7 +224,7 @@ class ExportPackageDialog(QDialog):
 
     def _on_failed(self, exception: BaseException) -> None:
         self.export_button.setEnabled(True)
-        self.error_label.setText(getattr(exception, "message", None) or str(exception))
+        show_failure(self, self.error_label, exception)
 
     def _on_exported(self, result: ExportResult) -> None:
         self.result_value = result
@@ -392,7 +404,7 @@ class ImportPackageDialog(QDialog):
         self.import_button.setEnabled(seen.verified and seen.encrypted)
 
     def _on_failed(self, exception: BaseException) -> None:
-        self.error_label.setText(getattr(exception, "message", None) or str(exception))
+        show_failure(self, self.error_label, exception)
 
     def start_import(self) -> None:
         """Import the inspected package with a cancellable progress dialog."""
