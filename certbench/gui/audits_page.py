@@ -258,7 +258,8 @@ class AuditsPage(QWidget):
         """Show the editor of ``audit_id`` in its own window (one per audit)."""
         editor = self.editors.get(audit_id)
         if editor is None:
-            editor = AuditEditor(self.context, audit_id)
+            # parented to the main window (so it closes with it) but a window of its own
+            editor = AuditEditor(self.context, audit_id, self.window())
             editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             editor.setWindowFlag(Qt.WindowType.Window)
             editor.destroyed.connect(lambda *_: self.editors.pop(audit_id, None))
