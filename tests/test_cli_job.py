@@ -217,3 +217,22 @@ def _json_fail(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     capsys.readouterr()
     assert main(list(argv)) == 1
     return capsys.readouterr().out
+
+
+def test_ratings_import_from_csv_applies_every_row(workdir: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from certbench.checklists import find_form
+    from certbench.domain import Scope
+
+    audit = _body_with_audit(capsys)
+    form, scope = find_form("ecommerce-trust@1.0"), Scope(home_market="DE",
+                                                          target_markets=frozenset({"DE"}))
+    lines = ["criterion_id,domain_id,critical,requirement,rating,justification,note,"
+             "nonconformity,corrective_action,due_date"]
+    lines += [f"{c.id},,,,largely,,checked,minor,fix it,2027-01-31" for c in form.criteria
+              if c.applies(scope)]
+    (workdir / "ratings.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert "Imported" in run(capsys, "audit", "import-ratings", audit, "ratings.csv", *as_("li"))
+    shown = json.loads(run(capsys, "audit", "show", audit, "--json"))
+    assert shown["rated"] == len(lines) - 1 and shown["complete"]
+    run(capsys, "audit", "submit", audit, *as_("li"))

@@ -291,7 +291,7 @@ def import_ratings(session: Session, actor: Actor, audit_ref: str, path: Path) -
 
     :raises ImportDataError: listing every bad row by number and reason.
     """
-    from certbench.reports.ratings_sheet import RATINGS_COLUMNS, read_ratings_template
+    from certbench.reports.ratings_sheet import read_ratings_csv, read_ratings_template
 
     audit = find_audit(session, audit_ref)
     _require_assessor(session, actor, audit)
@@ -300,7 +300,7 @@ def import_ratings(session: Session, actor: Actor, audit_ref: str, path: Path) -
     if path.suffix.lower() == ".xlsx":
         lines = read_ratings_template(path, form, audit_id=audit.id, scope=scope).lines
     elif path.suffix.lower() == ".csv":
-        lines = _read_ratings_csv(path, form, scope, RATINGS_COLUMNS)
+        lines = read_ratings_csv(path, form, scope=scope)
     else:
         raise ImportDataError(f"{path}: ratings are imported from .xlsx or .csv",
                               problems=[(0, "", "not an .xlsx or .csv file")], file=str(path))
@@ -314,26 +314,6 @@ def import_ratings(session: Session, actor: Actor, audit_ref: str, path: Path) -
                                           line.corrective_action, line.due_date))
     apply_batch(edits, session, actor.name, action="import", reason=path.name)
     return len(lines)
-
-
-def _read_ratings_csv(path: Path, form: Any, scope: Scope, columns: Sequence[str]) -> list[Any]:
-    from certbench.reports.ratings_sheet import _line
-    from certbench.reports.sheets import read_table
-
-    table, problems = read_table(path, columns)
-    lines: list[Any] = []
-    seen: dict[str, int] = {}
-    for number, cells in table.rows:
-        line = _line(number, cells, form, scope, problems)
-        if line is None:
-            continue
-        if line.criterion_id in seen:
-            problems.add(number, "criterion_id", f"duplicates row {seen[line.criterion_id]}")
-            continue
-        seen[line.criterion_id] = number
-        lines.append(line)
-    problems.raise_if_any()
-    return lines
 
 
 def add_evidence_file(session: Session, vault: Vault, actor: Actor, audit_ref: str, *,
