@@ -139,6 +139,7 @@ class HeatmapChart(pg.PlotWidget):  # type: ignore[misc] # pyqtgraph is untyped
         """Draw ``matrix`` (from :func:`~certbench.reports.analytics.domain_matrix`)."""
         self.matrix = matrix
         self.selected = None
+        self._frame = None
         item = self.getPlotItem()
         item.clear()
         rows, columns = len(matrix.merchants), len(matrix.domains)

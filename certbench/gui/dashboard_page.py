@@ -288,7 +288,8 @@ class DashboardPage(QWidget):
         show_exception(parent=self, exception=exception)
 
     def show_data(self, data: DashboardData) -> None:
-        """Draw ``data`` in every chart and list."""
+        """Draw ``data`` in every chart and list; a chosen bar or cell stays chosen."""
+        grade, cell = self.grade_chart.selected, self._chosen_cell()
         self.data = data
         self.stale = False
         self.refresh_button.setEnabled(True)
@@ -298,8 +299,7 @@ class DashboardPage(QWidget):
         self.as_of_label.setText(self.tr("Figures as of %1").replace("%1", day))
         self.grade_chart.set_distribution(data.distribution)
         self.heatmap.set_matrix(data.matrix)
-        self.grade_model.set_rows([])
-        self.score_model.set_rows([])
+        self._choose_again(grade, cell)
         self.expiring_model.set_rows(data.expiring)
         self.overdue_model.set_rows(data.overdue)
         self.list_tabs.setTabText(0, self.tr("Expiring in %1 days (%2)").replace(
@@ -307,6 +307,32 @@ class DashboardPage(QWidget):
         self.list_tabs.setTabText(1, self.tr("Overdue surveillance (%1)").replace(
             "%1", str(len(data.overdue))))
         self._fill_merchants(data.merchants)
+
+    def _chosen_cell(self) -> tuple[str, str] | None:
+        """(merchant id, domain) of the framed heatmap cell."""
+        if self.data is None or self.heatmap.selected is None:
+            return None
+        row, column = self.heatmap.selected
+        matrix = self.data.matrix
+        return matrix.merchants[row][0], matrix.domains[column]
+
+    def _choose_again(self, grade: str, cell: tuple[str, str] | None) -> None:
+        assert self.data is not None
+        if grade in self.data.distribution:
+            self.show_grade(grade)
+        else:
+            self.grade_model.set_rows([])
+            self.grade_label.setText(self.tr("Click a bar to list its certificates."))
+        matrix = self.data.matrix
+        ids = [m for m, _ in matrix.merchants]
+        if cell is not None and cell[0] in ids and cell[1] in matrix.domains:
+            row, column = ids.index(cell[0]), matrix.domains.index(cell[1])
+            if matrix.scores[row][column] is not None:
+                self.show_cell(row, column)
+                return
+        self.score_model.set_rows([])
+        self.score_label.setText(self.tr("Click a cell to list the merchants at or below "
+                                         "that score."))
 
     def _fill_merchants(self, merchants: tuple[tuple[str, str], ...]) -> None:
         previous = self.merchant_combo.currentData()

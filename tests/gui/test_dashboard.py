@@ -143,12 +143,17 @@ def test_merchant_picker_drives_the_grade_history(page: DashboardPage,
 
 def test_refresh_shows_a_change_in_the_database(qtbot, page: DashboardPage,
                                                 register_db: Database) -> None:
+    _click(qtbot, page.grade_chart, page.grade_chart.bar_centre("B"))
+    _click(qtbot, page.heatmap, page.heatmap.cell_centre(1, 0))
+    listed = list(page.score_model.rows)
     with register_db.session() as s:
-        s.execute(sa.update(Certificate).where(Certificate.number == "CB-2026-000001")
-                  .values(status=CertificateStatus.SUSPENDED))
+        s.execute(sa.update(Certificate).where(Certificate.number.in_(
+            ["CB-2026-000001", "CB-2026-000002"])).values(status=CertificateStatus.SUSPENDED))
     assert page.grade_chart.counts == (2, 3)
     qtbot.mouseClick(page.refresh_button, Qt.MouseButton.LeftButton)
-    assert page.grade_chart.counts == (1, 3)
+    assert page.grade_chart.counts == (1, 2)
+    assert _numbers(page.grade_model) == ["CB-2026-000003", "CB-2026-000004"]  # B stays chosen
+    assert page.heatmap.selected == (1, 0) and page.score_model.rows == listed
 
 
 def test_loads_on_the_real_database_thread(qtbot, qapp: QApplication, register: Register,
@@ -191,6 +196,7 @@ def test_showing_the_page_again_reloads(page: DashboardPage, register_db: Databa
                   .values(status=CertificateStatus.REVOKED))
     page.show()
     assert page.grade_chart.counts == (2, 2)
+    assert page.grade_model.rows == []  # nothing was chosen
 
 
 def test_heatmap_names_only_the_rows_that_fit(qtbot) -> None:
