@@ -91,10 +91,15 @@ class GradePanel(QWidget):
         """Display ``result`` for ``form`` with domain titles in ``lang``."""
         if set(self.bars) != {d.id for d in form.domains} or lang != self.lang:
             self._build_bars(form, lang)
+        self.setUpdatesEnabled(False)  # QProgressBar.setValue repaints at once otherwise
         for score in result.domains:
             bar = self.bars[score.domain_id]
-            bar.setValue(0 if score.score is None else round(float(score.score) * 10))
-            bar.setFormat("—" if score.score is None else f"{score.score} %")
+            value = 0 if score.score is None else round(float(score.score) * 10)
+            text = "—" if score.score is None else f"{score.score} %"
+            if bar.value() != value or bar.format() != text:
+                bar.setValue(value)
+                bar.setFormat(text)
+        self.setUpdatesEnabled(True)
         grade = result.grade or self.tr("not certifiable")
         state = "" if result.complete else self.tr("(so far: incomplete)")
         self.grade_label.setText(f"<span style='font-size:20pt;font-weight:bold'>{grade}</span>"
