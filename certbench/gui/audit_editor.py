@@ -333,8 +333,12 @@ class AuditEditor(QWidget):
         from certbench.edits import SetRating
 
         value = self.ui.rating_combo.itemData(row) or None
-        if self.current is not None and self.snapshot is not None \
-                and value != (self._finding_value("rating") or None):
+        if self.current is None or self.snapshot is None:
+            return
+        finding = self.snapshot.findings.get(self.current.id)
+        carried = finding is not None and finding.carried_over
+        # choosing the carried-over rating again re-confirms it (the edit clears the flag)
+        if carried or value != (self._finding_value("rating") or None):
             self.push(SetRating(self.snapshot.audit.id, self.current.id, value))
 
     def _on_justification_finished(self) -> None:

@@ -188,3 +188,26 @@ def test_issuing_a_submitted_audit_is_refused_by_the_core(body, qtbot) -> None:
     qtbot.mouseClick(dialog.ui.issue_button, Qt.MouseButton.LeftButton)
     assert "not approved" in dialog.ui.error_label.text()
     assert dialog.certificate is None
+
+
+def test_a_reassessment_shows_carried_over_ratings_until_reconfirmed(body, qtbot) -> None:
+    from certbench.gui.audit_editor import AuditEditor
+    from certbench.storage import AuditKind
+    from certbench.workflow import authenticate, open_audit
+
+    context, flow, _second = body
+    with flow.db.session() as session:
+        again = open_audit(session, authenticate(session, "li.wei", PASSPHRASE),
+                           flow.merchant_id, FORM_REF, kind=AuditKind.REASSESSMENT).id
+    context.user = "li.wei"
+    editor = AuditEditor(context, again)
+    qtbot.addWidget(editor)
+    assert "MER-01" in editor.snapshot.missing
+    cell = editor.model.criterion_index("MER-01", 3)
+    assert editor.model.data(cell) == "carried over"
+    editor.select_criterion("MER-01")
+    combo = editor.ui.rating_combo
+    assert combo.currentData() == "fully"
+    combo.activated.emit(combo.currentIndex())  # the same rating, chosen again
+    assert "MER-01" not in editor.snapshot.missing
+    assert editor.model.data(cell) == "done"
