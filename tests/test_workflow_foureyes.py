@@ -95,9 +95,25 @@ def test_an_actor_holding_someone_elses_key_cannot_sign(job: Job) -> None:
     li = job.actor("li")
     impostor = wf.Actor(li.user_id, li.name, li.display_name, li.roles,
                         generate_user_key("li"))
-    with pytest.raises(FourEyesError) as exc, job.db.session() as s:
+    with pytest.raises(WorkflowError) as exc, job.db.session() as s:
         wf.submit(s, impostor, audit_id)
-    assert _check(exc) == "wrong-key"
+    assert _check(exc) == "actor"  # not the key registered for li
+
+
+def test_roles_claimed_by_a_hand_made_actor_count_for_nothing(job: Job, tmp_path: Path) -> None:
+    audit_id = job.submitted()
+    zhao = job.actor("zhao")  # an assessor only
+    claims = wf.Actor(zhao.user_id, zhao.name, zhao.display_name,
+                      frozenset({Role.REVIEWER, Role.ISSUER, Role.ADMIN}), zhao.key)
+    with pytest.raises(FourEyesError) as exc, job.db.session() as s:
+        wf.approve(s, claims, audit_id)
+    assert _check(exc) == "reviewer-role"
+    with pytest.raises(WorkflowError), job.db.session() as s:
+        wf.add_user(s, claims, "eve", [Role.ADMIN], "pw-eve")
+    with job.db.session() as s:
+        wf.approve(s, job.actor("zhang"), audit_id)
+    with pytest.raises(WorkflowError):
+        wf.issue_certificate(job.db, claims, audit_id, job.issuer_key(), out_dir=tmp_path)
 
 
 def test_a_reviewer_who_submitted_cannot_approve_even_as_a_reviewer(job: Job) -> None:

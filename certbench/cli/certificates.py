@@ -126,7 +126,7 @@ def _recover(args: argparse.Namespace) -> int:
     from certbench.storage import Role
 
     with acting(args) as (db, session, actor):
-        require_role(actor, Role.ISSUER, Role.ADMIN)
+        require_role(actor, Role.ISSUER, Role.ADMIN, session=session)
         key = issuer_key(args, session)
     numbers = recover(db, key)
     emit(args, {"completed": numbers}, f"Completed: {', '.join(numbers) or 'nothing to do'}")

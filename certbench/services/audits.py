@@ -52,7 +52,7 @@ from certbench.errors import (
     WorkflowError,
 )
 from certbench.journal import append_event
-from certbench.services.bodies import Actor, public_key_of, require_role
+from certbench.services.bodies import Actor, current_roles, public_key_of, require_role
 from certbench.storage import (
     Audit,
     AuditKind,
@@ -216,7 +216,7 @@ def open_audit(session: Session, actor: Actor, merchant_ref: str, form_ref: str,
     """
     from certbench.checklists import find_form
 
-    require_role(actor, Role.ASSESSOR)
+    require_role(actor, Role.ASSESSOR, session=session)
     merchant = find_merchant(session, merchant_ref)
     form = find_form(form_ref)
     previous = _previous_audit(session, merchant.id) if kind is AuditKind.REASSESSMENT else None
@@ -455,7 +455,7 @@ def submit(session: Session, actor: Actor, audit_ref: str) -> Audit:
     """
     audit = find_audit(session, audit_ref)
     _require_state(audit, AuditState.IN_PROGRESS)
-    require_role(actor, Role.ASSESSOR)
+    require_role(actor, Role.ASSESSOR, session=session)
     _require_assessor(session, actor, audit)
     findings = _findings(session, audit)
     carried = [f.criterion_id for f in findings if f.carried_over]
@@ -493,7 +493,7 @@ def _check_signed_by(session: Session, jws: str, typ: str, user_id: str) -> None
 
 
 def _reviewer_rules(session: Session, actor: Actor, audit: Audit) -> None:
-    if not actor.has(Role.REVIEWER):
+    if Role.REVIEWER not in current_roles(session, actor):
         raise FourEyesError(f"{actor.name} does not hold the reviewer role",
                             user=actor.name, check="reviewer-role")
     if actor.user_id in {u.id for u in audit.assessors}:

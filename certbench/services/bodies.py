@@ -53,6 +53,7 @@ __all__ = [
     "authenticate",
     "body_paths",
     "change_passphrase",
+    "current_roles",
     "get_body",
     "init_body",
     "list_users",
@@ -258,9 +259,24 @@ def authenticate(session: Session, name: str, passphrase: str) -> Actor:
     return Actor(user.id, user.name, user.display_name or user.name, frozenset(user.roles), key)
 
 
-def require_role(actor: Actor, *roles: Role) -> None:
-    """:raises WorkflowError: ``actor`` holds none of ``roles``."""
-    if not any(actor.has(r) for r in roles):
+def current_roles(session: Session, actor: Actor) -> frozenset[Role]:
+    """The actor's roles as the database holds them now (an :class:`Actor` is only a claim).
+
+    :raises WorkflowError: the user is gone, deactivated, or holds another key now.
+    """
+    user = session.get(User, actor.user_id)
+    if user is None or not user.active or user.key_id != actor.key.kid \
+            or user.name != actor.name:
+        raise WorkflowError(f"{actor.name} is not an active user with this key",
+                            user=actor.name, check="actor")
+    return frozenset(user.roles)
+
+
+def require_role(actor: Actor, *roles: Role, session: Session | None = None) -> None:
+    """:raises WorkflowError: ``actor`` holds none of ``roles`` (checked in the database
+        when a session is given: an :class:`Actor`'s own ``roles`` are only a claim)."""
+    held = current_roles(session, actor) if session is not None else actor.roles
+    if not any(r in held for r in roles):
         wanted = " or ".join(r.value for r in roles)
         raise WorkflowError(f"{actor.name} is not {wanted}", user=actor.name,
                             roles=[r.value for r in roles])
@@ -272,7 +288,7 @@ def add_user(session: Session, actor: Actor, name: str, roles: Iterable[Role | s
 
     :raises WorkflowError: ``actor`` is not an admin, the name is taken or no role is given.
     """
-    require_role(actor, Role.ADMIN)
+    require_role(actor, Role.ADMIN, session=session)
     name = _check_name(name)
     try:
         role_set = frozenset(Role(r) for r in roles)

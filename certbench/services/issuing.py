@@ -314,8 +314,8 @@ def issue_certificate(db: Database, actor: Actor, audit_ref: str, key: IssuerKey
     :raises FourEyesError: a signature or the roles behind them fail.
     :raises JournalError: the audit's journal is broken.
     """
-    require_role(actor, Role.ISSUER)
     with db.session() as session:
+        require_role(actor, Role.ISSUER, session=session)
         body = get_body(session)
         if key.kid != _active_kid(body):
             raise WorkflowError("certificates are sealed with the body's active issuer key "

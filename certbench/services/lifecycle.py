@@ -111,7 +111,6 @@ def change_status(db: Database, actor: Actor, ref: str, action: str, *, reason: 
     :raises WorkflowError: not an issuer or admin, no reason, or the change is not
         allowed from the certificate's status (including an expired certificate).
     """
-    require_role(actor, Role.ISSUER, Role.ADMIN)
     if action not in _ALLOWED:
         raise WorkflowError(f"unknown status change {action!r}")
     if not reason.strip():
@@ -119,6 +118,7 @@ def change_status(db: Database, actor: Actor, ref: str, action: str, *, reason: 
     allowed, to, kind = _ALLOWED[action]
     moment = (now or utcnow()).astimezone(UTC).replace(microsecond=0)
     with db.session() as session:
+        require_role(actor, Role.ISSUER, Role.ADMIN, session=session)
         cert = find_certificate(session, ref)
         status = effective_status(cert, moment)
         if status not in allowed:
@@ -134,10 +134,10 @@ def change_status(db: Database, actor: Actor, ref: str, action: str, *, reason: 
 def expire_certificates(db: Database, actor: Actor, key: IssuerKey, *,
                         now: datetime | None = None) -> list[str]:
     """Record ``expired`` for every certificate past its end; the numbers changed."""
-    require_role(actor, Role.ISSUER, Role.ADMIN)
     moment = (now or utcnow()).astimezone(UTC).replace(microsecond=0)
     changed: list[str] = []
     with db.session() as session:
+        require_role(actor, Role.ISSUER, Role.ADMIN, session=session)
         due = session.scalars(sa.select(Certificate).where(
             Certificate.status.in_([CertificateStatus.VALID, CertificateStatus.SUSPENDED]),
             Certificate.valid_until < moment).order_by(Certificate.number))
