@@ -149,3 +149,24 @@ def test_audits_page_lists_and_filters_audits(_template, tmp_path, settings, syn
     assert not audits.ui.open_button.isEnabled()
     flow.db.dispose()
 
+
+
+def test_new_audit_dialog_offers_merchants_and_checklists(_template, tmp_path, settings,
+                                                          sync_tasks, qtbot) -> None:
+    from certbench.gui.audits_page import NewAudit, NewAuditDialog
+
+    flow, _number = clone_body(_template, tmp_path / "body")
+    context = AppContext(db=flow.db, settings=settings, tasks=sync_tasks, user="li.wei")
+    dialog = NewAuditDialog(context)
+    qtbot.addWidget(dialog)
+    assert dialog.merchant_combo.count() == 1
+    assert dialog.form_combo.findData("ecommerce-trust@1.0") >= 0
+    dialog.search_edit.setText("no such merchant")
+    assert dialog.merchant_combo.count() == 0
+    dialog._on_ok_clicked()
+    assert "Choose a merchant" in dialog.error_label.text()
+    dialog.search_edit.setText("示例")
+    dialog.form_combo.setCurrentIndex(dialog.form_combo.findData("ecommerce-trust@1.0"))
+    dialog.passphrase_edit.setText(PASSPHRASE)
+    assert dialog.choice() == NewAudit(flow.merchant_id, "ecommerce-trust@1.0", PASSPHRASE)
+    flow.db.dispose()
