@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 
 __all__ = [
@@ -33,7 +32,25 @@ __all__ = [
     "utcnow",
 ]
 
-JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+class _JSONDocument(sa.types.TypeDecorator[Any]):
+    """``JSON`` everywhere except PostgreSQL, where it is ``JSONB``.
+
+    The PostgreSQL dialect is imported only when a PostgreSQL connection first
+    needs the type, so SQLite users never pay for loading it.
+    """
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(sa.JSON())
+
+
+JSONType = _JSONDocument()
 """JSON documents: ``JSON`` (text) on SQLite, ``JSONB`` on PostgreSQL.
 
 In-place mutation of a loaded JSON value is *not* tracked: assign a new value.
