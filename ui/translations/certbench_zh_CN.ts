@@ -419,6 +419,22 @@ Issuer key passphrase:</source>
         <translation>添加日期</translation>
     </message>
     <message>
+        <source>Issued</source>
+        <translation>签发日期</translation>
+    </message>
+    <message>
+        <source>Certificate</source>
+        <translation>证书</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>Certifiable</source>
+        <translation>可认证</translation>
+    </message>
+    <message>
         <source>File</source>
         <translation>文件</translation>
     </message>
@@ -589,6 +605,25 @@ Issuer key passphrase:</source>
     <message>
         <source>Domain</source>
         <translation>领域</translation>
+    </message>
+</context>
+<context>
+    <name>Complaint</name>
+    <message>
+        <source>received</source>
+        <translation>已收到</translation>
+    </message>
+    <message>
+        <source>investigating</source>
+        <translation>调查中</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>dismissed</source>
+        <translation>已驳回</translation>
     </message>
 </context>
 <context>
@@ -1435,6 +1470,14 @@ Audit online merchants against a certification checklist, grade them, and issue 
 </context>
 <context>
     <name>MerchantsPage</name>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
     <message numerus="yes">
         <source>%1 merchant(s)</source>
         <translation>
@@ -1450,8 +1493,32 @@ Audit online merchants against a certification checklist, grade them, and issue 
         <translation>请选择一家商户以查看详情。</translation>
     </message>
     <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Certificates</source>
+        <translation>证书</translation>
+    </message>
+    <message>
+        <source>Complaints</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <source>Grade history</source>
+        <translation>等级历史</translation>
+    </message>
+    <message>
+        <source>This merchant&apos;s details could not be loaded: %1</source>
+        <translation>无法加载该商户的详细信息：%1</translation>
+    </message>
+    <message>
         <source>Search by name, trading name or registration number</source>
         <translation>按名称、经营名称或注册号搜索</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
     </message>
     <message>
         <source>Trading names:</source>
@@ -1468,6 +1535,18 @@ Audit online merchants against a certification checklist, grade them, and issue 
     <message>
         <source>Added:</source>
         <translation>添加日期：</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <source>Websites and shops:</source>
+        <translation>网站和店铺：</translation>
+    </message>
+    <message>
+        <source>Contacts:</source>
+        <translation>联系人：</translation>
     </message>
     <message>
         <source>Audits</source>
