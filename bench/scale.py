@@ -6,7 +6,9 @@ times, with fresh sessions, the median of several runs of:
 
 * the first page of the merchant list (keyset, 200 rows) and a deep page;
 * a search by name (substring) that matches many merchants, and one that
-  matches few (the worst case: the whole folded-name column is scanned);
+  matches few (through the trigram index of revision 0003: FTS5 on SQLite,
+  ``pg_trgm`` on PostgreSQL), their counts, a 3-character Chinese search
+  (trigram plan) and a 2-character one (too short for trigrams: the LIKE plan);
 * opening an audit with its findings (``audit_with_findings``);
 * re-grading one audit (load the ratings, then ``certbench.grading.grade``).
 
@@ -176,6 +178,8 @@ def measure(db: Database, form: Form, audit_ids: list[str], runs: int = 15) -> l
             deep_key = following
         many = merchant_count(s, "lotus")
         few = merchant_count(s, "shop4242")
+        zh3 = merchant_count(s, "子商务")
+        zh2 = merchant_count(s, "华夏")
 
     def session_call(fn: Callable[[Session, int], object]) -> Callable[[int], object]:
         def run(i: int) -> object:
@@ -213,6 +217,16 @@ def measure(db: Database, form: Form, audit_ids: list[str], runs: int = 15) -> l
          session_call(lambda s, i: merchant_page(s, search="shop4242", limit=200))),
         ("count of a substring search ('lotus')",
          session_call(lambda s, i: merchant_count(s, "lotus"))),
+        ("count of a rare substring search ('shop4242')",
+         session_call(lambda s, i: merchant_count(s, "shop4242"))),
+        (f"search Chinese 3 characters '子商务' ({zh3:,} matches, trigram plan), first page",
+         session_call(lambda s, i: merchant_page(s, search="子商务", limit=200))),
+        (f"search Chinese 2 characters '华夏' ({zh2:,} matches, LIKE plan), first page",
+         session_call(lambda s, i: merchant_page(s, search="华夏", limit=200))),
+        ("search 'shop4242', page 2 via keyset (after the first 5 rows)",
+         session_call(lambda s, i: merchant_page(
+             s, search="shop4242", limit=5,
+             after_key=merchant_page(s, search="shop4242", limit=5).next_key))),
         ("open an audit with its 64 findings", session_call(
             lambda s, i: audit_with_findings(s, picks[i]))),
         ("re-grade one audit (load ratings + grade)", session_call(regrade_only)),
