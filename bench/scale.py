@@ -203,6 +203,13 @@ def measure(db: Database, form: Form, audit_ids: list[str], runs: int = 15) -> l
         finally:
             connection.close()
 
+    def old_plan(term: str) -> Callable[[int], object]:
+        """The search as it ran before revision 0003: a LIKE no trigram index can answer."""
+        statement = (sa.select(Merchant.id, Merchant.legal_name, Merchant.name_folded)
+                     .where((Merchant.search_text + "").like(f"%{fold(term)}%"))
+                     .order_by(Merchant.name_folded, Merchant.id).limit(200))
+        return session_call(lambda s, i: s.execute(statement).all())
+
     cases: list[tuple[str, Callable[[int], object]]] = [
         ("raw limit: `SELECT 1` in a fresh session",
          session_call(lambda s, i: s.execute(sa.text("SELECT 1")).scalar())),
@@ -215,6 +222,9 @@ def measure(db: Database, form: Form, audit_ids: list[str], runs: int = 15) -> l
          session_call(lambda s, i: merchant_page(s, search="lotus", limit=200))),
         (f"search substring 'shop4242' ({few:,} matches), first page",
          session_call(lambda s, i: merchant_page(s, search="shop4242", limit=200))),
+        ("old plan (LIKE, no trigram index): 'lotus', first page", old_plan("lotus")),
+        ("old plan (LIKE, no trigram index): 'shop4242', first page", old_plan("shop4242")),
+        ("old plan (LIKE, no trigram index): '子商务', first page", old_plan("子商务")),
         ("count of a substring search ('lotus')",
          session_call(lambda s, i: merchant_count(s, "lotus"))),
         ("count of a rare substring search ('shop4242')",

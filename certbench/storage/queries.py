@@ -162,12 +162,23 @@ def _search_filter(session: Session, search: str,
         return None
     if mode is SearchMode.PREFIX:
         return sa.and_(Merchant.name_folded >= term, Merchant.name_folded < term + _TOP)
-    if uses_trigram_index(term) and session.get_bind().dialect.name == "sqlite":
+    trigram, dialect = uses_trigram_index(term), session.get_bind().dialect.name
+    if trigram and dialect == "sqlite":
         return sa.literal_column("merchants.rowid").in_(
             _FTS_ROWIDS.params(fts_phrase=_fts_phrase(term)))
-    # PostgreSQL answers this LIKE from the pg_trgm GIN index when revision 0003 made one.
+    return _like_filter(term, shield_index=not trigram and dialect == "postgresql")
+
+
+def _like_filter(term: str, *, shield_index: bool = False) -> sa.ColumnElement[bool]:
+    """``search_text LIKE '%term%'``; PostgreSQL answers it from the ``pg_trgm`` GIN index.
+
+    With ``shield_index`` the column is wrapped (``search_text || ''``) so that
+    PostgreSQL cannot pick the GIN index for a term too short for trigrams (it
+    would read the whole index) and keeps the plan it had before the index.
+    """
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return Merchant.search_text.like(f"%{escaped}%", escape="\\")
+    column = Merchant.search_text + "" if shield_index else Merchant.search_text
+    return column.like(f"%{escaped}%", escape="\\")
 
 
 def _sort_columns(sort: MerchantSort) -> tuple[Any, bool]:
