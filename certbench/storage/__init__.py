@@ -22,6 +22,12 @@ How the pieces fit:
 * :mod:`certbench.storage.queries` has the read side for lists and views
   (immutable rows, keyset paging); :mod:`certbench.journal` appends hash-chained
   events; :mod:`certbench.evidence` stores files and their ``Evidence`` rows.
+* Importing this package loads SQLAlchemy and the models only: Alembic is
+  imported when a database has to be created, upgraded or compared, and the
+  PostgreSQL dialect when a PostgreSQL URL is opened (``tests/test_queries_merchant.py``
+  checks both in a fresh interpreter).
+* Merchant substring search uses trigram indexes (revision 0003): FTS5 on
+  SQLite, ``pg_trgm`` on PostgreSQL when the extension can be created.
 * Core bulk inserts (imports, benchmarks) go through ``db.engine`` and must fill
   every NOT NULL column, ``version=1`` and the folded search columns included
   (:func:`fold`, :func:`certbench.storage.models.merchant_search_text`).
