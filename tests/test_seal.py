@@ -24,8 +24,10 @@ from certbench.certify.jws import (
     canonical_plain,
     der_to_raw,
     loads_canonical,
+    loads_plain,
     loads_strict,
     parse_compact,
+    parse_compact_known,
     raw_to_der,
     sign_compact,
     verify_jws,
@@ -35,9 +37,15 @@ from certbench.certify.seal import (
     SEAL_TYP,
     SealDetail,
     SealPayload,
+    _detail_by_member,
+    _detail_fast,
+    _payload_by_member,
+    _payload_fast,
     decode_seal,
+    decode_seal_known,
     parse_jws,
     read_seal_file,
+    read_seal_file_parts,
     seal_file_bytes,
     seal_hash,
     short_hash,
@@ -138,9 +146,13 @@ def test_der_and_raw_signatures_convert_both_ways(key: IssuerKey) -> None:
 def test_base64url_is_strict() -> None:
     assert b64url_encode(b"\xff\xfe") == "__4"
     assert b64url_decode("__4") == b"\xff\xfe"
-    for bad in ("__4=", "//4", "__5", "a", "ab cd", "é"):
+    for bad in ("__4=", "//4", "__5", "a", "ab cd", "é", "++++", "ab/c", "abc=", "ab\ncd",
+                "abc\x00", "ab.c", "AB", "ab c"):
         with pytest.raises(MalformedError):
             b64url_decode(bad)
+    for size in range(40):
+        data = bytes(range(255, 255 - size, -1))
+        assert b64url_decode(b64url_encode(data)) == data
 
 
 def _resign(key: IssuerKey, header: dict[str, object] | bytes, payload: bytes) -> str:
@@ -332,3 +344,111 @@ def test_the_qr_string_is_plain_base64url_ascii(issued: sealkit.Issued) -> None:
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
     assert base64.urlsafe_b64decode(issued.seal.jws.split(".")[1] + "==")
     assert parse_compact(issued.seal.jws, typ=SEAL_TYP).kid == issued.seal.payload.iss.kid
+
+
+# --- the whole-record readers agree with the member-by-member ones ----------------------
+
+def _payload_variants(issued: sealkit.Issued) -> list[dict[str, object]]:
+    base = issued.seal.payload.to_json()
+    variants = [base]
+    for path, value in [("sub.reg", ""), ("sub.web", []), ("res.dom", {}), ("aud.by", []),
+                        ("aud.en", 0), ("res.dom", {f"D{n:02}": "100.00" for n in range(100)}),
+                        ("sub.name", "x" * 500), ("val.exp", "2026-11-24"),
+                        ("iss.name", "认证机构 \u2028 \"quoted\"")]:
+        data = copy.deepcopy(base)
+        *parents, last = path.split(".")
+        target = data
+        for part in parents:
+            target = target[part]  # type: ignore[assignment]
+        target[last] = value
+        variants.append(data)
+    return variants
+
+
+def test_whole_record_payload_reader_agrees(issued: sealkit.Issued) -> None:
+    for data in _payload_variants(issued):
+        fast = _payload_fast(data)
+        assert fast is not None
+        assert fast == _payload_by_member(data)
+        assert fast.to_json() == data
+
+
+@pytest.mark.parametrize(("path", "value"), [
+    *_wrong_types(), ("sub.name", "x" * 501), ("sub.web", ["x"] * 101), ("no", "a" * 501),
+    ("res.score", "10.00,20.00"), ("sch.hash", "0" * 64 + ",1"), ("sub.reg", 5),
+    ("aud.en", 10**9), ("res.dom", {"": "10.00"}), ("aud.by", [""]),
+])
+def test_whole_record_payload_reader_refuses_what_the_member_reader_refuses(
+        issued: sealkit.Issued, path: str, value: object) -> None:
+    data = copy.deepcopy(issued.seal.payload.to_json())
+    *parents, last = path.split(".")
+    target = data
+    for part in parents:
+        target = target[part]  # type: ignore[assignment]
+    target[last] = value
+    assert _payload_fast(data) is None
+    with pytest.raises(MalformedError):
+        _payload_by_member(data)
+
+
+def test_whole_record_detail_reader_agrees_and_refuses_alike(issued: sealkit.Issued) -> None:
+    good = [sealkit.detail().to_json(), SealDetail((), sealkit.SCOPE, ()).to_json()]
+    for data in good:
+        fast = _detail_fast(data)
+        assert fast is not None
+        assert fast == _detail_by_member(data)
+    base = good[0]
+    bad = [
+        lambda d: d["ratings"].append({"criterion": "X", "value": "met"}),
+        lambda d: d["ratings"][0].update(value=""),
+        lambda d: d["ratings"][0].update(criterion=7),
+        lambda d: d["ratings"][0].update(justification="j" * 20_001),
+        lambda d: d["ratings"][0].update(justification=None),
+        lambda d: d["evidence"].append("A" * 64),
+        lambda d: d["evidence"].append("a" * 64 + ",b"),
+        lambda d: d["scope"].update(currencies="CNY"),
+        lambda d: d["scope"].update(business_models=["B2X"]),
+        lambda d: d.update(extra=[]),
+        lambda d: d.update(ratings={}),
+    ]
+    for change in bad:
+        data = copy.deepcopy(base)
+        change(data)
+        assert _detail_fast(data) is None
+        with pytest.raises(MalformedError):
+            _detail_by_member(data)
+
+
+def test_seal_file_parts_are_the_members_canonical_bytes(issued: sealkit.Issued) -> None:
+    _sealfile, parts = read_seal_file_parts(issued.file)
+    document = json.loads(issued.file)
+    assert parts.payload == canonical_plain(document["payload"])
+    assert parts.ratings == canonical_plain(document["detail"]["ratings"])
+    assert parts.scope == canonical_plain(document["detail"]["scope"])
+    assert parts.payload in issued.file and parts.ratings in issued.file
+    bare, bare_parts = read_seal_file_parts(seal_file_bytes(issued.seal, None))
+    assert bare.detail is None
+    assert bare_parts.ratings is None and bare_parts.scope is None
+
+
+def test_a_known_payload_is_taken_only_when_the_bytes_are_the_same(
+        issued: sealkit.Issued) -> None:
+    sealfile, parts = read_seal_file_parts(issued.file)
+    assert decode_seal_known(issued.seal.jws, parts.payload, sealfile.payload) == \
+        decode_seal(issued.seal.jws)
+    # Other bytes offered as "known": the JWS's own payload is parsed and checked instead.
+    other = canonical_plain({"a": 1})
+    parsed = parse_compact_known(issued.seal.jws, typ=SEAL_TYP, payload=other, value={"a": 1})
+    assert parsed.value == issued.seal.payload.to_json()
+    spaced = b64url_encode(b'{"a": 1}')
+    head, _, sig = issued.seal.jws.split(".")
+    with pytest.raises(MalformedError):
+        parse_compact_known(f"{head}.{spaced}.{sig}", typ=SEAL_TYP, payload=other,
+                            value={"a": 1})
+
+
+def test_loads_plain_parses_without_the_canonical_proof() -> None:
+    assert loads_plain(b'{"b": 1, "a": 2}') == {"a": 2, "b": 1}
+    for bad in (b'{"a":1.5}', b'{"a":NaN}', b"\xff", b'{"\xf0\x9f\x98\x80":1}', b"[" * 100000):
+        with pytest.raises(MalformedError):
+            loads_plain(bad)

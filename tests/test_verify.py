@@ -287,6 +287,19 @@ def test_detail_must_match_the_sealed_hashes(trust: TrustFile, issued: sealkit.I
         assert status(report, "detail") is CheckStatus.FAIL
 
 
+def test_detail_is_judged_by_what_it_lists_not_by_its_order(trust: TrustFile,
+                                                             issued: sealkit.Issued) -> None:
+    """The sealed hashes are over the ratings and scope as read and re-serialised (sorted):
+    a file listing the same ratings in another order, or a market twice, still matches."""
+    def reorder(d: dict[str, object]) -> None:
+        d["detail"]["ratings"].reverse()  # type: ignore[index]
+        d["detail"]["scope"]["target_markets"] = ["CN", "CN"]  # type: ignore[index]
+
+    report = verify(_rewrite(issued, reorder), trust=trust, now=NOW)
+    assert report.verdict is Verdict.VALID
+    assert status(report, "detail") is CheckStatus.PASS
+
+
 def test_grade_recomputation(key: IssuerKey, trust: TrustFile, issued: sealkit.Issued) -> None:
     form = sealkit.mini_form()
     good = verify(issued.file, trust=trust, form=form, now=NOW)

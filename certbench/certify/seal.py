@@ -15,14 +15,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 from certbench.canonical import canonical_bytes, sha256_hex
 from certbench.certify.fileio import atomic_write
 from certbench.certify.jws import (
     ParsedJws,
-    loads_canonical,
+    canonical_plain,
+    loads_plain,
     loads_strict,
     parse_compact,
+    parse_compact_known,
     sign_compact,
 )
 from certbench.certify.keys import IssuerKey, format_time, parse_time
@@ -37,6 +40,7 @@ __all__ = [
     "SealAudit",
     "SealDetail",
     "SealFile",
+    "SealFileParts",
     "SealIssuer",
     "SealPayload",
     "SealResult",
@@ -45,8 +49,10 @@ __all__ = [
     "SealValidity",
     "decimal_text",
     "decode_seal",
+    "decode_seal_known",
     "parse_jws",
     "read_seal_file",
+    "read_seal_file_parts",
     "seal_file_bytes",
     "seal_hash",
     "short_hash",
@@ -116,6 +122,131 @@ def _date(value: object, where: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise MalformedError(f"seal payload: {where} is not a date") from exc
+
+
+# --- the same rules, checked a whole record at a time ---------------------------------
+#
+# Reading a seal checks some forty members one by one (above). The readers below check
+# the same rules over whole groups of members at once, with builtins that loop in C,
+# and build the same records. They accept nothing the member-by-member readers refuse;
+# whatever they do not accept (``None``) goes to those readers, which name the member
+# that is wrong. tests/test_seal.py holds the two to the same results.
+
+_STR_ONLY = frozenset((str,))
+_PAYLOAD_KEYS = frozenset(("v", "no", "iss", "sub", "sch", "res", "aud", "val"))
+_ISS_KEYS = frozenset(("name", "id", "kid"))
+_SUB_KEYS = frozenset(("name", "reg", "cc", "web"))
+_SCH_KEYS = frozenset(("id", "ver", "title", "hash"))
+_RES_KEYS = frozenset(("grade", "score", "dom", "rh", "sh"))
+_AUD_KEYS = frozenset(("id", "by", "rev", "done", "er", "en"))
+_VAL_KEYS = frozenset(("iat", "nbf", "exp"))
+_DETAIL_KEYS = frozenset(("ratings", "scope", "evidence"))
+_RATING_KEYS = frozenset(("criterion", "value", "justification"))
+_MAX_LIST = 100
+_MAX_JUSTIFICATION = 20_000
+_MAX_COUNT = 10**9
+
+
+def _all_str(values: Sequence[object]) -> bool:
+    """Whether every value is a ``str`` (an empty sequence is not)."""
+    return set(map(type, values)) == _STR_ONLY
+
+
+def _all_texts(values: Sequence[object]) -> bool:
+    """Whether every value passes :func:`_text` (non-empty ``str`` of at most 500)."""
+    if not _all_str(values) or not all(values):
+        return False
+    return max(map(len, cast("Sequence[str]", values))) <= _MAX_TEXT
+
+
+def _dates_fast(*values: object) -> tuple[date, ...] | None:
+    if not _all_str(values):
+        return None
+    texts = cast("tuple[str, ...]", values)
+    if not all(map(_DATE.fullmatch, texts)):
+        return None
+    try:
+        return tuple(map(date.fromisoformat, texts))
+    except ValueError:
+        return None
+
+
+def _payload_fast(value: object) -> SealPayload | None:
+    """:meth:`SealPayload.from_json` for a payload with nothing wrong; ``None`` otherwise."""
+    if type(value) is not dict or value.keys() != _PAYLOAD_KEYS:
+        return None
+    iss, sub, sch, res = value["iss"], value["sub"], value["sch"], value["res"]
+    aud, val, v = value["aud"], value["val"], value["v"]
+    if not (type(iss) is dict and iss.keys() == _ISS_KEYS
+            and type(sub) is dict and sub.keys() == _SUB_KEYS
+            and type(sch) is dict and sch.keys() == _SCH_KEYS
+            and type(res) is dict and res.keys() == _RES_KEYS
+            and type(aud) is dict and aud.keys() == _AUD_KEYS
+            and type(val) is dict and val.keys() == _VAL_KEYS
+            and type(v) is int and v == 1):
+        return None
+    web, by, dom, en, reg = sub["web"], aud["by"], res["dom"], aud["en"], sub["reg"]
+    if not (type(web) is list and len(web) <= _MAX_LIST and type(by) is list
+            and len(by) <= _MAX_LIST and type(dom) is dict and len(dom) <= _MAX_LIST
+            and type(en) is int and 0 <= en < _MAX_COUNT
+            and type(reg) is str and len(reg) <= _MAX_TEXT):
+        return None
+    if not _all_texts((value["no"], iss["name"], iss["id"], iss["kid"], sub["name"],
+                       sch["id"], sch["ver"], sch["title"], res["grade"], aud["id"],
+                       aud["rev"], *web, *by, *dom)):
+        return None
+    hexes = (sch["hash"], res["rh"], res["sh"], aud["er"])
+    scores = (res["score"], *dom.values())
+    cc = sub["cc"]
+    if not (_all_str((*hexes, *scores, cc))
+            and all(map(_HEX64.fullmatch, cast("tuple[str, ...]", hexes)))
+            and all(map(_SCORE.fullmatch, cast("tuple[str, ...]", scores)))
+            and _CC.fullmatch(cast("str", cc))):
+        return None
+    dates = _dates_fast(aud["done"], val["nbf"], val["exp"])
+    if dates is None:
+        return None
+    done, nbf, exp = dates
+    if exp < nbf:
+        return None
+    try:
+        iat = parse_time(val["iat"])
+    except MalformedError:
+        return None
+    return SealPayload(
+        value["no"], SealIssuer(iss["name"], iss["id"], iss["kid"]),
+        SealSubject(sub["name"], reg, cc, tuple(web)),
+        SealScheme(sch["id"], sch["ver"], sch["title"], sch["hash"]),
+        SealResult(res["grade"], res["score"], tuple(sorted(dom.items())), res["rh"], res["sh"]),
+        SealAudit(aud["id"], tuple(by), aud["rev"], done, aud["er"], en),
+        SealValidity(iat, nbf, exp))
+
+
+def _detail_fast(value: object) -> SealDetail | None:
+    """:meth:`SealDetail.from_json` for a detail with nothing wrong; ``None`` otherwise."""
+    if type(value) is not dict or value.keys() != _DETAIL_KEYS:
+        return None
+    raw_ratings, raw_scope, raw_evidence = value["ratings"], value["scope"], value["evidence"]
+    if not (type(raw_ratings) is list and type(raw_evidence) is list
+            and type(raw_scope) is dict and raw_scope.keys() == _SCOPE_KEYS):
+        return None
+    if not all(type(r) is dict and r.keys() == _RATING_KEYS for r in raw_ratings):
+        return None
+    criteria = [r["criterion"] for r in raw_ratings]
+    values = [r["value"] for r in raw_ratings]
+    justifications = [r["justification"] for r in raw_ratings]
+    if raw_ratings and not (_all_texts(criteria + values) and _all_str(justifications) and max(
+            map(len, cast("list[str]", justifications))) <= _MAX_JUSTIFICATION):
+        return None
+    if raw_evidence and not (_all_str(raw_evidence)
+                             and all(map(_HEX64.fullmatch, cast("list[str]", raw_evidence)))):
+        return None
+    try:
+        scope = Scope.from_json(raw_scope)
+    except (TypeError, ValueError):
+        return None
+    return SealDetail(tuple(map(Rating, criteria, values, justifications)), scope,
+                      tuple(raw_evidence))
 
 
 # --- payload records -----------------------------------------------------------------
@@ -317,13 +448,18 @@ class SealPayload:
 
         :raises MalformedError: a member is missing, extra, of the wrong type or form.
         """
-        d = _obj(value, "payload", ("v", "no", "iss", "sub", "sch", "res", "aud", "val"))
-        if d["v"] != 1 or isinstance(d["v"], bool):
-            raise MalformedError("seal payload: unsupported version")
-        return cls(_text(d["no"], "no"), SealIssuer.from_json(d["iss"]),
-                   SealSubject.from_json(d["sub"]), SealScheme.from_json(d["sch"]),
-                   SealResult.from_json(d["res"]), SealAudit.from_json(d["aud"]),
-                   SealValidity.from_json(d["val"]))
+        return _payload_fast(value) or _payload_by_member(value)
+
+
+def _payload_by_member(value: object) -> SealPayload:
+    """:meth:`SealPayload.from_json` member by member, naming the first member that is wrong."""
+    d = _obj(value, "payload", ("v", "no", "iss", "sub", "sch", "res", "aud", "val"))
+    if d["v"] != 1 or isinstance(d["v"], bool):
+        raise MalformedError("seal payload: unsupported version")
+    return SealPayload(_text(d["no"], "no"), SealIssuer.from_json(d["iss"]),
+                       SealSubject.from_json(d["sub"]), SealScheme.from_json(d["sch"]),
+                       SealResult.from_json(d["res"]), SealAudit.from_json(d["aud"]),
+                       SealValidity.from_json(d["val"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,7 +515,21 @@ def decode_seal(text: str) -> DecodedSeal:
 
     :raises MalformedError: not a well-formed seal.
     """
-    parsed = parse_compact(text.strip(), typ=SEAL_TYP)
+    return _decoded(parse_compact(text.strip(), typ=SEAL_TYP))
+
+
+def decode_seal_known(text: str, payload: bytes, value: object) -> DecodedSeal:
+    """:func:`decode_seal`, given the payload's canonical bytes and value already proven
+    (a seal file's ``payload`` member): when the JWS carries exactly these bytes they
+    are not parsed a second time. Same result and refusals as :func:`decode_seal`.
+
+    :raises MalformedError: not a well-formed seal.
+    """
+    return _decoded(parse_compact_known(text.strip(), typ=SEAL_TYP, payload=payload,
+                                        value=value))
+
+
+def _decoded(parsed: ParsedJws) -> DecodedSeal:
     payload = SealPayload.from_json(parsed.value)
     if payload.iss.kid != parsed.kid:
         raise MalformedError("JWS header kid and payload iss.kid differ")
@@ -410,21 +560,26 @@ class SealDetail:
     @classmethod
     def from_json(cls, value: object) -> SealDetail:
         """Strict inverse of :meth:`to_json`."""
-        if not isinstance(value, dict) or set(value) != {"ratings", "scope", "evidence"}:
-            raise MalformedError("seal file: detail must hold ratings, scope and evidence")
-        raw_ratings, raw_scope, raw_evidence = value["ratings"], value["scope"], value["evidence"]
-        if not isinstance(raw_ratings, list) or not isinstance(raw_evidence, list) \
-                or not isinstance(raw_scope, dict):
-            raise MalformedError("seal file: detail members have the wrong types")
-        if set(raw_scope) != _SCOPE_KEYS:
-            raise MalformedError("seal file: detail.scope must hold exactly the scope members")
-        ratings = tuple(_rating(r) for r in raw_ratings)
-        evidence = tuple(_text(e, "detail.evidence[]", pattern=_HEX64) for e in raw_evidence)
-        try:
-            scope = Scope.from_json(raw_scope)
-        except (TypeError, ValueError) as exc:
-            raise MalformedError(f"seal file: detail.scope: {exc}") from exc
-        return cls(ratings, scope, evidence)
+        return _detail_fast(value) or _detail_by_member(value)
+
+
+def _detail_by_member(value: object) -> SealDetail:
+    """:meth:`SealDetail.from_json` member by member, naming the first member that is wrong."""
+    if not isinstance(value, dict) or set(value) != {"ratings", "scope", "evidence"}:
+        raise MalformedError("seal file: detail must hold ratings, scope and evidence")
+    raw_ratings, raw_scope, raw_evidence = value["ratings"], value["scope"], value["evidence"]
+    if not isinstance(raw_ratings, list) or not isinstance(raw_evidence, list) \
+            or not isinstance(raw_scope, dict):
+        raise MalformedError("seal file: detail members have the wrong types")
+    if set(raw_scope) != _SCOPE_KEYS:
+        raise MalformedError("seal file: detail.scope must hold exactly the scope members")
+    ratings = tuple(_rating(r) for r in raw_ratings)
+    evidence = tuple(_text(e, "detail.evidence[]", pattern=_HEX64) for e in raw_evidence)
+    try:
+        scope = Scope.from_json(raw_scope)
+    except (TypeError, ValueError) as exc:
+        raise MalformedError(f"seal file: detail.scope: {exc}") from exc
+    return SealDetail(ratings, scope, evidence)
 
 
 def _rating(value: object) -> Rating:
@@ -462,14 +617,42 @@ def write_seal_file(path: Path, seal: Seal, detail: SealDetail | None) -> Path:
     return atomic_write(Path(path), seal_file_bytes(seal, detail), mode=0o644)
 
 
+@dataclass(frozen=True, slots=True)
+class SealFileParts:
+    """Canonical bytes of members of a seal file, as they stand in the (canonical) file."""
+
+    payload: bytes
+    """``canonical_plain`` of the file's ``payload`` member."""
+    ratings: bytes | None
+    """Of ``detail.ratings`` (``None`` without detail)."""
+    scope: bytes | None
+    """Of ``detail.scope`` (``None`` without detail)."""
+
+
 def read_seal_file(data: bytes) -> SealFile:
     """Parse a ``.cbseal`` file's bytes (RFC 8785 canonical JSON, one optional final newline).
 
     :raises MalformedError: not a v1 seal file of the agreed shape.
     """
+    return read_seal_file_parts(data)[0]
+
+
+def read_seal_file_parts(data: bytes) -> tuple[SealFile, SealFileParts]:
+    """:func:`read_seal_file`, plus the canonical bytes of the payload, ratings and scope.
+
+    The file's canonical form is proven by serialising it member by member (the
+    same bytes as serialising it whole), which leaves those members' canonical
+    bytes at hand: a verifier compares and hashes them instead of serialising
+    the same values again.
+
+    :raises MalformedError: not a v1 seal file of the agreed shape.
+    """
     # Exactly one spelling per content: canonical JSON, optionally one final newline.
     body = data[:-1] if data.endswith(b"\n") else data
-    document = loads_canonical(body, what="seal file")
+    document = loads_plain(body, what="seal file")
+    canonical, members, inner = _canonical_by_member(document)
+    if canonical != body:
+        raise MalformedError("seal file is not canonical JSON (RFC 8785)")
     if not isinstance(document, dict) or document.get("format") != SEAL_FORMAT:
         raise MalformedError("not a certbench seal file")
     keys: Sequence[str] = ("format", "version", "jws", "seal_hash", "payload", "detail")
@@ -481,4 +664,39 @@ def read_seal_file(data: bytes) -> SealFile:
         raise MalformedError("seal file: jws, seal_hash and payload are required")
     raw_detail = document.get("detail")
     detail = None if raw_detail is None else SealDetail.from_json(raw_detail)
-    return SealFile(jws, claimed, document["payload"], detail)
+    parts = SealFileParts(members["payload"], inner.get("ratings") if detail else None,
+                          inner.get("scope") if detail else None)
+    return SealFile(jws, claimed, document["payload"], detail), parts
+
+
+_KEY_BYTES = {key: canonical_plain(key) + b":" for key in (
+    "detail", "format", "jws", "payload", "seal_hash", "version",
+    "evidence", "ratings", "scope")}
+
+
+def _canonical_object(members: Mapping[str, bytes]) -> bytes:
+    """``canonical_plain`` of an object, from the canonical bytes of its members."""
+    return b"{" + b",".join(
+        (_KEY_BYTES.get(key) or canonical_plain(key) + b":") + members[key]
+        for key in sorted(members)) + b"}"
+
+
+def _canonical_by_member(document: object) -> tuple[bytes | None, dict[str, bytes],
+                                                     dict[str, bytes]]:
+    """``canonical_plain(document)`` built member by member, one level into ``detail``;
+    with the members' bytes and the detail's members' bytes. ``None`` for what has no
+    canonical form (lone surrogates...)."""
+    try:
+        if not isinstance(document, dict):
+            return canonical_plain(document), {}, {}
+        members: dict[str, bytes] = {}
+        inner: dict[str, bytes] = {}
+        for key, value in document.items():
+            if key == "detail" and isinstance(value, dict):
+                inner = {k: canonical_plain(v) for k, v in value.items()}
+                members[key] = _canonical_object(inner)
+            else:
+                members[key] = canonical_plain(value)
+        return _canonical_object(members), members, inner
+    except ValueError:
+        return None, {}, {}

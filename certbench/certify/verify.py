@@ -26,7 +26,8 @@ ISSUER, never VALID; without a trust file nothing is VALID.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -42,10 +43,13 @@ from certbench.certify.registry import Registry, RegistryStatus
 from certbench.certify.seal import (
     DecodedSeal,
     SealDetail,
+    SealFileParts,
     SealPayload,
     SealResult,
     decode_seal,
+    decode_seal_known,
     read_seal_file,
+    read_seal_file_parts,
     short_hash,
 )
 from certbench.certify.trust import TrustFile
@@ -125,10 +129,14 @@ class Check:
         return out
 
 
+# Checks are immutable, and most passes and skips read the same every time (or for every
+# seal of one issuer): built once, not for every verification.
+@functools.lru_cache(maxsize=256)
 def _pass(name: str, reason: str = "") -> Check:
     return Check(name, CheckStatus.PASS, reason)
 
 
+@functools.lru_cache(maxsize=256)
 def _skip(name: str, reason: str) -> Check:
     return Check(name, CheckStatus.SKIPPED, reason)
 
@@ -216,6 +224,8 @@ class _Work:
     checks: list[Check] = field(default_factory=list)
     seal: DecodedSeal | None = None
     detail: SealDetail | None = None
+    parts: SealFileParts | None = None
+    """Canonical bytes of the seal file's members (``None`` without a seal file)."""
     pdf_cert_der: bytes | None = None
 
 
@@ -273,26 +283,22 @@ def _pdf_signature_check(sig: PdfSignatureCheck) -> Check:
 def _read_seal_file(data: bytes, work: _Work) -> None:
     if work.kind == "unknown":
         work.kind = "seal-file"
-    sealfile = read_seal_file(data)
-    work.seal = decode_seal(sealfile.jws)
+    sealfile, parts = read_seal_file_parts(data)
+    # The file's payload member was just proven canonical: when the JWS carries the same
+    # bytes, they are not parsed and re-serialised again (and the two copies agree).
+    work.seal = decode_seal_known(sealfile.jws, parts.payload, sealfile.payload)
     work.detail = sealfile.detail
+    work.parts = parts
     work.checks.append(_pass("format", f"{work.kind}: well-formed seal v1"))
     problems = []
     if sealfile.seal_hash != work.seal.seal_hash:
         problems.append("the seal hash written in the file is not the hash of the signed payload")
-    if _canonical_or_none(sealfile.payload) != work.seal.jws.payload:
+    if parts.payload != work.seal.jws.payload:
         problems.append("the payload shown in the file differs from the signed payload")
     if problems:
         work.checks.append(_fail("integrity", "; ".join(problems), Verdict.TAMPERED))
     else:
         work.checks.append(_pass("integrity", "file hash and payload match the signed seal"))
-
-
-def _canonical_or_none(value: object) -> bytes | None:
-    try:
-        return canonical_plain(value)  # value came from loads_canonical: plain JSON
-    except ValueError:
-        return None
 
 
 def _read_input(data: bytes | str, work: _Work) -> None:
@@ -364,17 +370,16 @@ def _pdf_signer_check(cert_der: bytes, expected: x509.Certificate) -> Check:
                  Verdict.TAMPERED)
 
 
-def _detail_check(payload: SealPayload, detail: SealDetail | None) -> Check:
+def _detail_check(payload: SealPayload, detail: SealDetail | None,
+                  parts: SealFileParts | None) -> Check:
     if detail is None:
         return _skip("detail", "no ratings, scope and evidence at hand")
-    from certbench.grading import ratings_to_json
-
-    # Same definitions as grading.ratings_hash and canonical_hash(scope.to_json()); both
-    # values are plain JSON (strings and lists), so the fast serialiser is exact.
     wrong = []
-    if sha256_hex(canonical_plain(ratings_to_json(detail.ratings))) != payload.res.rh:
+    if not _hashes_to(payload.res.rh, parts.ratings if parts else None,
+                      lambda: _ratings_bytes(detail)):
         wrong.append("ratings")
-    if sha256_hex(canonical_plain(detail.scope.to_json())) != payload.res.sh:
+    if not _hashes_to(payload.res.sh, parts.scope if parts else None,
+                      lambda: canonical_plain(detail.scope.to_json())):
         wrong.append("scope")
     if evidence_root(detail.evidence) != payload.aud.er or len(detail.evidence) != payload.aud.en:
         wrong.append("evidence list")
@@ -382,6 +387,29 @@ def _detail_check(payload: SealPayload, detail: SealDetail | None) -> Check:
         return _fail("detail", f"{', '.join(wrong)} in the file do not match the sealed hashes",
                      Verdict.TAMPERED)
     return _pass("detail", "ratings, scope and evidence match the sealed hashes")
+
+
+def _ratings_bytes(detail: SealDetail) -> bytes:
+    from certbench.grading import ratings_to_json
+
+    return canonical_plain(ratings_to_json(detail.ratings))
+
+
+def _hashes_to(sealed: str, as_filed: bytes | None, rebuilt: Callable[[], bytes]) -> bool:
+    """Whether the detail member hashes to the ``sealed`` value.
+
+    The definitions are grading.ratings_hash and canonical_hash(scope.to_json()): the hash
+    of the canonical bytes of the member *re-serialised from what was read* (ratings
+    sorted, scope lists sorted; both plain JSON, so the fast serialiser is exact).
+    ``as_filed`` — the member's canonical bytes as they stand in the seal file — answers
+    first: bytes hashing to the sealed value are (SHA-256 being collision resistant) the
+    canonical bytes the issuer hashed, which read and re-serialise to themselves. Only
+    when they do not match is the member re-serialised, so that a file which lists the
+    same ratings or scope in another order is judged exactly as before.
+    """
+    if as_filed is not None and sha256_hex(as_filed) == sealed:
+        return True
+    return sha256_hex(rebuilt()) == sealed
 
 
 def _grade_check(payload: SealPayload, detail: SealDetail | None, form: Form | None) -> Check:
@@ -476,7 +504,7 @@ def verify(data: bytes | str, *, trust: TrustFile | None = None,
     assert seal is not None  # _read_input sets it or raises
     checks = list(work.checks)
     checks += _issuer_checks(seal, trust, work.pdf_cert_der, work.kind)
-    checks.append(_detail_check(seal.payload, work.detail))
+    checks.append(_detail_check(seal.payload, work.detail, work.parts))
     checks.append(_grade_check(seal.payload, work.detail, form))
     status, found = _status_check(seal, registry, trust)
     checks.append(status)
