@@ -503,3 +503,24 @@ def test_issue_into_a_missing_folder_is_a_signing_error(
     key, cert = issuer
     with pytest.raises(SigningError, match="cannot write the certificate"):
         issue_certificate_pdf(view, key, cert, tmp_path / "absent" / "c.pdf")  # type: ignore[arg-type]
+
+
+def test_long_domain_titles_wrap_instead_of_refusing_the_certificate(
+        view: CertificateView, tmp_path: Path) -> None:
+    """The standard form's cross-border domain has a long title in both languages: the
+    certificate of a cross-border merchant must still be issued, with the title intact."""
+    long_en = "Cross-border specifics: language, duties, currency, local returns"
+    long_zh = "跨境经营专项：语言、税费、货币与本地退货"
+    rows = (*view.domain_scores[:12], ("XB", long_en, long_zh, "80.00"))
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(render_certificate(replace(view, domain_scores=rows)))
+    text = run("pdftotext", "-enc", "UTF-8", pdf, "-").stdout
+    flat = re.sub(r"\s+", "", text)
+    assert re.sub(r"\s+", "", long_en) in flat
+    assert long_zh in flat
+
+
+def test_a_domain_title_too_long_for_two_lines_is_refused(view: CertificateView) -> None:
+    rows = (*view.domain_scores[:12], ("XB", "Cross-border " * 40, "跨境" * 80, "80.00"))
+    with pytest.raises(SigningError, match="domain title"):
+        render_certificate(replace(view, domain_scores=rows))

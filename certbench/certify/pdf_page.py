@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from certbench.certify.pdf_layout import Box, Painter, plan_qr
+from certbench.errors import SigningError
 
 if TYPE_CHECKING:
     from certbench.certify.pdf import CertificateView
@@ -194,8 +195,8 @@ def _draw_domains(p: Painter, view: CertificateView) -> None:
     size = min(s.num("size"), row_h / 1.45)
     if size < s.num("min_size"):
         raise p.overflow(f"{len(rows)} domain rows")
-    size = min(p.fit_size([r[1] for r in rows] or [""], size, s.num("min_size"), columns[1] - 6),
-               p.fit_size([r[2] for r in rows] or [""], size, s.num("min_size"), columns[2] - 6))
+    min_size = s.num("min_size")
+    size = _uniform_size(p, rows, size, min_size, (columns[1] - 6, columns[2] - 6))
     xs = [box.x + sum(columns[:i]) for i in range(4)]
     p.rect(Box(box.x, header_top, box.w, 14), fill="primary")
     hs = s.num("header_size")
@@ -213,11 +214,43 @@ def _draw_domains(p: Painter, view: CertificateView) -> None:
             p.rect(Box(box.x, top, box.w, row_h), fill="stripe")
         base = top + row_h / 2 + size * 0.36
         p.text(xs[0] + 4, base, dom_id, size, bold=True, color="primary")
-        p.text(xs[1] + 4, base, en, size)
-        p.text(xs[2] + 4, base, zh, size)
+        _domain_title(p, xs[1] + 4, top, row_h, en, size=size, min_size=min_size,
+                      width=columns[1] - 6)
+        _domain_title(p, xs[2] + 4, top, row_h, zh, size=size, min_size=min_size,
+                      width=columns[2] - 6)
         p.text(box.right - 4, base, score, size, bold=True, mono=True, align="right")
         top += row_h
     p.hline(box.x, box.right, top, width=0.8)
+
+
+def _uniform_size(p: Painter, rows: tuple[tuple[str, str, str, str], ...], size: float,
+                  min_size: float, widths: tuple[float, float]) -> float:
+    """The largest size down to ``min_size`` at which every title fits on one line;
+    ``min_size`` when some title needs two lines even then (see :func:`_domain_title`)."""
+    try:
+        return min(p.fit_size([r[1] for r in rows] or [""], size, min_size, widths[0]),
+                   p.fit_size([r[2] for r in rows] or [""], size, min_size, widths[1]))
+    except SigningError:
+        return min_size
+
+
+def _domain_title(p: Painter, x: float, top: float, row_h: float, text: str, *, size: float,
+                  min_size: float, width: float) -> None:
+    """One domain title in its table cell: one line if it fits, else two smaller lines.
+
+    :raises SigningError: when the title needs more than two lines at ``min_size``.
+    """
+    if p.width(text, size) <= width:
+        p.text(x, top + row_h / 2 + size * 0.36, text, size)
+        return
+    small = min(size, min_size)
+    lines = p.wrap(text, small, width)
+    leading = min(small * 1.1, row_h / 2)
+    if len(lines) > 2 or leading < small * 0.95:
+        raise p.overflow(f"domain title {text!r}")
+    first = top + row_h / 2 - (len(lines) - 1) * leading / 2 + small * 0.36
+    for i, line in enumerate(lines):
+        p.text(x, first + i * leading, line, small)
 
 
 def _draw_dates(p: Painter, view: CertificateView) -> None:

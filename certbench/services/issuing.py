@@ -237,6 +237,7 @@ def _view_and_write(session: Session, audit: Audit, body: Body, built: _Built, *
     form = audit_form(audit)
     payload = built.seal.payload
     titles = {d.id: d.title for d in form.domains}
+    order = {d.id: n for n, d in enumerate(form.domains)}  # the form's order, not the seal's
     view = CertificateView(
         number=payload.no, body_name=body.name, body_address=body.address or body.name,
         body_id=body.code, merchant_name=payload.sub.name, merchant_reg_no=payload.sub.reg,
@@ -244,7 +245,9 @@ def _view_and_write(session: Session, audit: Audit, body: Body, built: _Built, *
         websites=payload.sub.web, scheme_title_en=form.title.en, scheme_title_zh=form.title.zh,
         form_id=form.id, form_version=form.version, form_hash=form.hash,
         grade=payload.res.grade, score=payload.res.score,
-        domain_scores=tuple((d, titles[d].en, titles[d].zh, s) for d, s in payload.res.dom),
+        domain_scores=tuple(sorted(
+            ((d, titles[d].en, titles[d].zh, s) for d, s in payload.res.dom),
+            key=lambda row: order[row[0]])),
         decision_date=payload.aud.done, issue_date=payload.val.iat.date(),
         valid_from=payload.val.nbf, valid_until=payload.val.exp, signatory_name=signatory,
         signatory_title="Issuer / 签发人", seal_hash=built.seal.seal_hash,
