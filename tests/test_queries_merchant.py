@@ -271,8 +271,13 @@ TERMS = ["lotus", "LOTUS", "Lt", "ltd 1", "shop1", "shop17", "co_op", "o_o", "10
          "golden golden", "  maple  "]
 
 
-@pytest.mark.parametrize("limit", [7, 200])
-def test_search_matches_a_plain_substring_test(db: Database, limit: int) -> None:
+@pytest.mark.parametrize(("limit", "sort_limit"), [(7, 5_000), (200, 5_000), (7, 3)])
+def test_search_matches_a_plain_substring_test(db: Database, limit: int, sort_limit: int,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """``sort_limit=3`` sends SQLite's common terms down the walk-the-order plan."""
+    from certbench.storage import queries
+
+    monkeypatch.setattr(queries, "FTS_SORT_LIMIT", sort_limit)
     merchants = _seed_merchants(db)
     with db.session() as s:
         for term in TERMS:
@@ -317,7 +322,7 @@ def test_chinese_terms_use_the_index_from_three_characters(db: Database) -> None
     assert not uses_trigram_index("华夏") and uses_trigram_index("华夏华")
     assert TRIGRAM_MIN == 3
     for term, indexed in [("华夏", False), ("华夏华", True), ("电子商务", True), ("lt", False)]:
-        [(sql, params)] = _statements(db, term)
+        sql, params = _statements(db, term)[-1]
         with db.engine.connect() as conn:
             if db.backend == "sqlite":
                 assert ("merchants_fts" in sql) is indexed, term
@@ -396,3 +401,23 @@ def test_the_head_read_from_the_files_is_alembics_head() -> None:
     from certbench.storage.migrate import alembic_config, head_revision
 
     assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_sqlite_walks_the_list_order_for_a_common_term(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from certbench.storage import queries
+
+    db = open_database(str(tmp_path / "plans.sqlite3"))
+    try:
+        _seed_merchants(db, 30)
+        plans = {}
+        for sort_limit in (5_000, 3):
+            monkeypatch.setattr(queries, "FTS_SORT_LIMIT", sort_limit)
+            sql, params = _statements(db, "ltd")[-1]
+            with db.engine.connect() as conn:
+                plans[sort_limit] = " ".join(str(r[-1]) for r in conn.exec_driver_sql(
+                    f"EXPLAIN QUERY PLAN {sql}", params))  # type: ignore[arg-type]
+    finally:
+        db.dispose()
+    assert "TEMP B-TREE FOR ORDER BY" in plans[5_000]
+    assert "TEMP B-TREE" not in plans[3] and "SCAN merchants USING" in plans[3]

@@ -55,6 +55,7 @@ from certbench.storage.models import (
 from certbench.storage.types import fold
 
 __all__ = [
+    "FTS_SORT_LIMIT",
     "GRADED_STATES",
     "TRIGRAM_MIN",
     "AuditDetail",
@@ -150,9 +151,25 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+FTS_SORT_LIMIT = 5_000
+"""SQLite: up to this many trigram matches, a page fetches them all and sorts them;
+a commoner term instead walks the list's own order and checks each merchant
+against the matches, which finds a page of a common term sooner than sorting
+tens of thousands of rows would."""
+
+_FTS_PROBE = sa.text("SELECT count(*) FROM (SELECT rowid FROM merchants_fts "
+                     "WHERE merchants_fts MATCH :fts_phrase LIMIT :cap)")
+_FTS_COUNT = sa.text("SELECT count(*) FROM merchants_fts WHERE merchants_fts MATCH :fts_phrase")
 _FTS_ROWIDS: sa.Select[Any] = (
     sa.select(sa.literal_column("rowid")).select_from(sa.table("merchants_fts"))
     .where(sa.text("merchants_fts MATCH :fts_phrase")))
+
+
+def _sqlite_fts(session: Session, search: str, mode: SearchMode) -> str | None:
+    """The FTS5 phrase for this search when it runs through ``merchants_fts``, else ``None``."""
+    if not uses_trigram_index(search, mode) or session.get_bind().dialect.name != "sqlite":
+        return None
+    return _fts_phrase(fold(search))
 
 
 def _search_filter(session: Session, search: str,
@@ -162,11 +179,15 @@ def _search_filter(session: Session, search: str,
         return None
     if mode is SearchMode.PREFIX:
         return sa.and_(Merchant.name_folded >= term, Merchant.name_folded < term + _TOP)
-    trigram, dialect = uses_trigram_index(term), session.get_bind().dialect.name
-    if trigram and dialect == "sqlite":
-        return sa.literal_column("merchants.rowid").in_(
-            _FTS_ROWIDS.params(fts_phrase=_fts_phrase(term)))
-    return _like_filter(term, shield_index=not trigram and dialect == "postgresql")
+    phrase = _sqlite_fts(session, term, mode)
+    if phrase is not None:
+        matches = session.execute(_FTS_PROBE, {"fts_phrase": phrase,
+                                               "cap": FTS_SORT_LIMIT + 1}).scalar_one()
+        # "+rowid" cannot drive the lookup, so SQLite walks the ORDER BY index instead
+        rowid = "merchants.rowid" if matches <= FTS_SORT_LIMIT else "+merchants.rowid"
+        return sa.literal_column(rowid).in_(_FTS_ROWIDS.params(fts_phrase=phrase))
+    shield = not uses_trigram_index(term) and session.get_bind().dialect.name == "postgresql"
+    return _like_filter(term, shield_index=shield)
 
 
 def _like_filter(term: str, *, shield_index: bool = False) -> sa.ColumnElement[bool]:
@@ -216,6 +237,9 @@ def merchant_page(session: Session, *, search: str = "", after_key: PageKey | No
 def merchant_count(session: Session, search: str = "",
                    mode: SearchMode = SearchMode.CONTAINS) -> int:
     """How many merchants match ``search`` (all when empty)."""
+    phrase = _sqlite_fts(session, search, mode)
+    if phrase is not None:  # one FTS row per merchant: count the index, not the join
+        return int(session.execute(_FTS_COUNT, {"fts_phrase": phrase}).scalar_one())
     query = sa.select(sa.func.count()).select_from(Merchant)
     condition = _search_filter(session, search, mode)
     if condition is not None:
