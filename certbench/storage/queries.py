@@ -151,11 +151,10 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-FTS_SORT_LIMIT = 5_000
-"""SQLite: up to this many trigram matches, a page fetches them all and sorts them;
-a commoner term instead walks the list's own order and checks each merchant
-against the matches, which finds a page of a common term sooner than sorting
-tens of thousands of rows would."""
+FTS_SORT_LIMIT = 20_000
+"""SQLite: up to this many trigram matches, a page fetches them all and sorts them
+(about 30 ms for 20,000); a commoner term runs the ``LIKE`` plan instead, which
+walks the covering name index in list order and meets a match every few rows."""
 
 _FTS_PROBE = sa.text("SELECT count(*) FROM (SELECT rowid FROM merchants_fts "
                      "WHERE merchants_fts MATCH :fts_phrase LIMIT :cap)")
@@ -183,9 +182,10 @@ def _search_filter(session: Session, search: str,
     if phrase is not None:
         matches = session.execute(_FTS_PROBE, {"fts_phrase": phrase,
                                                "cap": FTS_SORT_LIMIT + 1}).scalar_one()
-        # "+rowid" cannot drive the lookup, so SQLite walks the ORDER BY index instead
-        rowid = "merchants.rowid" if matches <= FTS_SORT_LIMIT else "+merchants.rowid"
-        return sa.literal_column(rowid).in_(_FTS_ROWIDS.params(fts_phrase=phrase))
+        if matches <= FTS_SORT_LIMIT:
+            return sa.literal_column("merchants.rowid").in_(
+                _FTS_ROWIDS.params(fts_phrase=phrase))
+        return _like_filter(term)  # common: the next match in list order is never far
     shield = not uses_trigram_index(term) and session.get_bind().dialect.name == "postgresql"
     return _like_filter(term, shield_index=shield)
 
