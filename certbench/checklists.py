@@ -16,9 +16,12 @@ with any text or number.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import os
 import re
+import tempfile
 import tomllib
 from collections.abc import Collection
 from decimal import Decimal
@@ -45,10 +48,14 @@ __all__ = [
     "FORMAT",
     "find_form",
     "form_hash",
+    "form_path",
+    "form_source",
     "form_to_json",
+    "install_form",
     "list_forms",
     "load_form",
     "parse_form",
+    "user_forms_dir",
 ]
 
 FORMAT = 1
@@ -126,41 +133,145 @@ def parse_form(text: str, *, file: str) -> Form:
 
 
 def find_form(ref: str) -> Form:
-    """The form named ``id@version`` (under the bundled ``forms/``) or stored at path ``ref``."""
+    """The form named ``id@version`` (bundled or installed) or stored at path ``ref``.
+
+    A name is looked up in the bundled ``forms/`` first, then in the user forms
+    folder (:func:`user_forms_dir`).
+    """
     candidate = Path(ref)
     if "@" in ref and candidate.suffix != ".toml" and not candidate.exists():
         form_id, _, version = ref.partition("@")
         if not _FORM_ID.fullmatch(form_id) or not _VERSION.fullmatch(version):
             raise FormError("not a form reference: expected ID@VERSION or a file", file=ref)
-        path = _forms_root() / form_id / f"{version}.toml"
-        if not path.is_file():
+        path = form_path(form_id, version)
+        if path is None:
             known = ", ".join(f"{p.parent.name}@{p.stem}" for p in _form_files()) or "none"
             raise FormError(f"no such form (known forms: {known})", file=ref)
-        return load_form(path)
+        return _load_named(form_id, version, path)
     if not candidate.is_file():
         raise FormError("no such file", file=ref)
     return load_form(candidate)
 
 
-def list_forms() -> list[Form]:
-    """Every bundled form (``forms/*/*.toml``), sorted by id and version."""
-    forms = [load_form(p) for p in _form_files()]
-    return sorted(forms, key=lambda f: (f.id, f.version))
+def form_path(form_id: str, version: str) -> Path | None:
+    """The file of form ``form_id@version``: bundled first, then installed; None if neither."""
+    if not _FORM_ID.fullmatch(form_id) or not _VERSION.fullmatch(version):
+        return None
+    for root in _roots():
+        path = root / form_id / f"{version}.toml"
+        if path.is_file():
+            return path
+    return None
 
 
-def _forms_root() -> Path:
+def form_source(form_id: str, version: str) -> str:
+    """The TOML text of form ``form_id@version`` (bundled or installed), as stored.
+
+    :raises FormError: no such form, or its file is not UTF-8 text.
+    """
+    path = form_path(form_id, version)
+    if path is None:
+        raise FormError("no such form", file=f"{form_id}@{version}")
     try:
-        return assets.forms_dir()
-    except FileNotFoundError as exc:
-        raise FormError("the forms folder is missing from this installation") from exc
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormError(f"cannot read the form: {exc}", file=str(path)) from exc
+
+
+def list_forms() -> list[Form]:
+    """Every bundled and installed form (``forms/*/*.toml``), sorted by id and version."""
+    forms: dict[tuple[str, str], Form] = {}
+    for path in _form_files():
+        form = _load_named(path.parent.name, path.stem, path)
+        forms.setdefault((form.id, form.version), form)
+    return sorted(forms.values(), key=lambda f: (f.id, f.version))
+
+
+def user_forms_dir() -> Path:
+    """Where forms received or installed by this user live: ``<user data>/forms``."""
+    return assets.user_data_dir() / "forms"
+
+
+def install_form(text: str, *, expected_hash: str | None = None) -> Form:
+    """Validate the form in TOML ``text`` and store it in :func:`user_forms_dir`.
+
+    The file is written atomically (a temporary file in the same folder,
+    fsync, rename). Installing a form already present (bundled or installed)
+    with the same hash changes nothing. Published forms are immutable: a form
+    whose ``id@version`` exists with other content is refused.
+
+    :raises FormError: the text is not a valid form, its hash is not
+        ``expected_hash``, or its ``id@version`` exists with another hash
+        (``context["conflict"]`` is then True).
+    """
+    form = parse_form(text, file="<received form>")
+    ref = f"{form.id}@{form.version}"
+    if expected_hash is not None and form.hash != expected_hash:
+        raise FormError(f"the form hashes to {form.hash}, not the expected {expected_hash}",
+                        file=ref, expected=expected_hash, actual=form.hash)
+    existing = form_path(form.id, form.version)
+    if existing is not None:
+        installed = _load_named(form.id, form.version, existing)
+        if installed.hash != form.hash:
+            raise FormError(f"form {ref} is already installed with other content (hash "
+                            f"{installed.hash}); a published form never changes",
+                            file=ref, conflict=True, installed=installed.hash, actual=form.hash)
+        return installed
+    folder = user_forms_dir() / form.id
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{form.version}.toml"
+    _write_atomically(target, text.encode("utf-8"))
+    return load_form(target)
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    fd, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
+    temp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        temp.replace(target)  # os.replace: atomic on one file system
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        raise
+    dir_fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _load_named(form_id: str, version: str, path: Path) -> Form:
+    """Load ``path``; a user copy of a bundled form must be identical (same hash)."""
+    form = load_form(path)
+    bundled = _bundled_root()
+    if bundled is None or path.parent.parent == bundled:
+        return form
+    twin = bundled / form_id / f"{version}.toml"
+    if twin.is_file() and load_form(twin).hash != form.hash:
+        raise FormError(f"the installed copy of {form_id}@{version} differs from the bundled "
+                        f"form (hash {form.hash}); remove it", file=str(path), conflict=True)
+    return form
+
+
+def _bundled_root() -> Path | None:
+    try:
+        return assets.forms_dir().resolve()
+    except FileNotFoundError:
+        return None
+
+
+def _roots() -> list[Path]:
+    """The folders searched for forms, bundled first."""
+    roots = [] if (bundled := _bundled_root()) is None else [bundled]
+    return [*roots, user_forms_dir()]
 
 
 def _form_files() -> list[Path]:
-    try:
-        root = assets.forms_dir()
-    except FileNotFoundError:
-        return []
-    return sorted(root.glob("*/*.toml"))
+    return [p for root in _roots() for p in sorted(root.glob("*/*.toml"))]
 
 
 # -- JSON and hash ----------------------------------------------------------------------

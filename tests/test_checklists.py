@@ -22,10 +22,14 @@ from certbench.canonical import canonical_hash
 from certbench.checklists import (
     find_form,
     form_hash,
+    form_path,
+    form_source,
     form_to_json,
+    install_form,
     list_forms,
     load_form,
     parse_form,
+    user_forms_dir,
 )
 from certbench.domain import ALWAYS, BusinessModel, Condition, Form
 from certbench.errors import FormError
@@ -583,3 +587,98 @@ def test_standard_form_loads(standard_form_path: Path) -> None:
     assert (len(critical), len(conditional)) == (19, 1)
     assert find_form("ecommerce-trust@1.0") is form
     assert form.ref in [f.ref for f in list_forms()]
+
+
+# -- the user forms folder and install_form ---------------------------------------------
+
+
+def _version(text: str, version: str) -> str:
+    """``text`` (the mini fixture) republished as ``version``."""
+    out = re.sub(r'(?m)^version = ".*"$', f'version = "{version}"', text, count=1)
+    assert out != text
+    return out
+
+
+def test_install_form_writes_into_the_user_forms_folder(fixture_forms: Path) -> None:
+    text = _version(MINI.read_text(encoding="utf-8"), "1.1")
+    form = install_form(text, expected_hash=parse_form(text, file="x").hash)
+    target = user_forms_dir() / "mini-trust" / "1.1.toml"
+    assert target.read_text(encoding="utf-8") == text
+    assert find_form("mini-trust@1.1").hash == form.hash
+    assert form_source("mini-trust", "1.1") == text
+    assert [f.ref for f in list_forms()] == ["mini-trust@1.0", "mini-trust@1.1"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["1.1.toml"]  # no temp file left
+
+
+def test_install_form_again_with_the_same_content_is_a_no_op(fixture_forms: Path) -> None:
+    text = _version(MINI.read_text(encoding="utf-8"), "1.1")
+    install_form(text)
+    target = user_forms_dir() / "mini-trust" / "1.1.toml"
+    before = target.stat().st_mtime_ns
+    reformatted = text.replace('version = "1.1"', "version    =    '1.1'")
+    assert install_form(reformatted).hash == find_form("mini-trust@1.1").hash
+    assert target.stat().st_mtime_ns == before and target.read_text(encoding="utf-8") == text
+
+
+def test_install_form_of_a_bundled_form_writes_nothing(fixture_forms: Path) -> None:
+    assert install_form(MINI.read_text(encoding="utf-8")).hash == load_form(MINI).hash
+    assert not user_forms_dir().exists()
+
+
+def test_install_form_refuses_a_wrong_expected_hash(fixture_forms: Path) -> None:
+    text = _version(MINI.read_text(encoding="utf-8"), "1.1")
+    with pytest.raises(FormError, match="not the expected") as err:
+        install_form(text, expected_hash="0" * 64)
+    assert err.value.context["expected"] == "0" * 64
+    assert not user_forms_dir().exists()
+
+
+def test_install_form_refuses_an_invalid_form(fixture_forms: Path) -> None:
+    text = _version(MINI.read_text(encoding="utf-8"), "1.1").replace("[[criteria]]", "[[critera]]")
+    with pytest.raises(FormError):
+        install_form(text)
+    with pytest.raises(FormError, match="not valid TOML"):
+        install_form("this is = = not toml")
+    assert not user_forms_dir().exists()
+
+
+def test_install_form_never_replaces_a_published_form(fixture_forms: Path) -> None:
+    text = _version(MINI.read_text(encoding="utf-8"), "1.1")
+    install_form(text)
+    changed = text.replace("[[criteria]]", "# changed\n[[criteria]]", 1)
+    changed = re.sub(r"(?m)^weight = (\d+)$", lambda m: f"weight = {int(m[1]) + 1}", changed,
+                     count=1)
+    with pytest.raises(FormError, match="already installed with other content") as err:
+        install_form(changed)
+    assert err.value.context["conflict"] is True
+    assert (user_forms_dir() / "mini-trust" / "1.1.toml").read_text(encoding="utf-8") == text
+    bundled_changed = re.sub(r"(?m)^weight = (\d+)$", lambda m: f"weight = {int(m[1]) + 1}",
+                             MINI.read_text(encoding="utf-8"), count=1)
+    with pytest.raises(FormError, match="already installed with other content"):
+        install_form(bundled_changed)
+    assert not (user_forms_dir() / "mini-trust" / "1.0.toml").exists()
+
+
+def test_a_user_copy_differing_from_the_bundled_form_is_refused(fixture_forms: Path) -> None:
+    changed = re.sub(r"(?m)^weight = (\d+)$", lambda m: f"weight = {int(m[1]) + 1}",
+                     MINI.read_text(encoding="utf-8"), count=1)
+    copy = user_forms_dir() / "mini-trust" / "1.0.toml"
+    copy.parent.mkdir(parents=True)
+    copy.write_text(changed, encoding="utf-8")
+    with pytest.raises(FormError, match="differs from the bundled form"):
+        list_forms()
+    assert find_form("mini-trust@1.0").hash == load_form(MINI).hash  # the bundled one wins
+    identical = MINI.read_text(encoding="utf-8")
+    copy.write_text(identical, encoding="utf-8")
+    assert [f.ref for f in list_forms()] == ["mini-trust@1.0"]
+
+
+def test_find_form_searches_the_user_forms_folder(fixture_forms: Path) -> None:
+    with pytest.raises(FormError, match="no such form"):
+        find_form("mini-trust@2.0")
+    target = user_forms_dir() / "mini-trust" / "2.0.toml"
+    target.parent.mkdir(parents=True)
+    target.write_text(_version(MINI.read_text(encoding="utf-8"), "2.0"), encoding="utf-8")
+    assert find_form("mini-trust@2.0").version == "2.0"
+    assert form_path("mini-trust", "2.0") == target
+    assert form_path("mini-trust", "../1.0") is None
