@@ -19,6 +19,7 @@ from certbench.sync.archive import (
     PackageReader,
     PackageWriter,
     evidence_name,
+    form_entry_name,
 )
 
 MANIFEST = b'{"format":"certbench-package","version":1}'
@@ -52,6 +53,8 @@ def _refusal(tmp_path: Path, data: bytes, limits: ArchiveLimits | None = None) -
     with pytest.raises(PackageError) as info, PackageReader(path, limits) as reader:
         for entry in reader.evidence:
             reader.verify_evidence(entry.sha256 or "")
+        for entry in reader.forms:
+            reader.read_form(*(entry.form or ("", "")))
         reader.read_metadata("manifest.json")
         reader.read_metadata("manifest.sig")
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
@@ -322,3 +325,89 @@ def test_cancel_stops_reading(tmp_path: Path) -> None:
     with PackageReader(path) as reader, pytest.raises(PackageError) as info:
         reader.verify_evidence(sha, cancelled=cancelled)
     assert info.value.context["code"] == "cancelled"
+
+
+# ------------------------------------------------------------------ carried forms
+
+FORM_TOML = b'format = 1\nid = "mini-trust"\nversion = "1.1"\n' + b"# padding\n" * 50
+
+
+def test_writer_and_reader_carry_a_form(tmp_path: Path) -> None:
+    path = tmp_path / "p.cbpkg"
+    with path.open("wb") as f, PackageWriter(f) as writer:
+        writer.add_bytes("manifest.json", MANIFEST)
+        writer.add_form("mini-trust", "1.1", FORM_TOML)
+        writer.add_bytes("manifest.sig", b"sig")
+    with zipfile.ZipFile(path) as zf:
+        assert zf.getinfo("forms/mini-trust/1.1.toml").compress_type == zipfile.ZIP_DEFLATED
+    with PackageReader(path) as reader:
+        assert [e.form for e in reader.forms] == [("mini-trust", "1.1")]
+        assert reader.evidence == ()
+        assert reader.read_form("mini-trust", "1.1") == FORM_TOML
+        with pytest.raises(PackageError) as info:
+            reader.read_form("mini-trust", "9.9")
+        assert info.value.context["code"] == "missing_entry"
+
+
+@pytest.mark.parametrize(("form_id", "version"), [
+    ("../x", "1.0"), ("mini-trust", "../1.0"), ("Mini", "1.0"), ("a/b", "1.0"),
+    ("mini-trust", ".hidden"), ("mini-trust", ""), ("", "1.0"), ("mini-trust", "1.0/x")])
+def test_form_entry_names_keep_the_form_shapes(form_id: str, version: str) -> None:
+    with pytest.raises(ValueError, match="form id and version"):
+        form_entry_name(form_id, version)
+
+
+HOSTILE_FORMS: list[tuple[str, Entry, str]] = [
+    ("form-dotdot", Entry("forms/../manifest.toml", FORM_TOML, method=8), "path_traversal"),
+    ("form-dotdot-version", Entry("forms/mini-trust/../1.1.toml", FORM_TOML, method=8),
+     "path_traversal"),
+    ("form-deeper", Entry("forms/mini-trust/1.1/x.toml", FORM_TOML, method=8),
+     "unexpected_entry"),
+    ("form-upper-id", Entry("forms/Mini/1.1.toml", FORM_TOML, method=8), "unexpected_entry"),
+    ("form-not-toml", Entry("forms/mini-trust/1.1.sh", FORM_TOML, method=8),
+     "unexpected_entry"),
+    ("form-dot-version", Entry("forms/mini-trust/..toml", FORM_TOML, method=8),
+     "unexpected_entry"),
+    ("form-folder", Entry("forms/mini-trust/", b""), "directory"),
+    ("form-link", Entry("forms/mini-trust/1.1.toml", b"/etc/passwd", mode=LINK), "link"),
+    ("form-backslash", Entry("forms\\mini-trust\\1.1.toml", FORM_TOML), "backslash"),
+    ("form-case-twin", Entry("FORMS/mini-trust/1.1.toml", FORM_TOML), "unexpected_entry"),
+    ("form-lies-about-size", Entry("forms/mini-trust/1.1.toml", FORM_TOML, method=8,
+                                   declared_size=10), "corrupt_entry"),
+]
+
+
+@pytest.mark.parametrize(("label", "entry", "code"), HOSTILE_FORMS,
+                         ids=[h[0] for h in HOSTILE_FORMS])
+def test_hostile_form_entries_are_refused(tmp_path: Path, label: str, entry: Entry,
+                                          code: str) -> None:
+    error = _refusal(tmp_path, zipcraft.build([*_good_entries(), entry]))
+    assert error.context["code"] == code, error.message
+
+
+def test_a_crafted_package_with_a_form_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "ok.cbpkg"
+    entry = Entry("forms/mini-trust/1.1.toml", FORM_TOML, method=8)
+    path.write_bytes(zipcraft.build([*_good_entries(), entry]))
+    with PackageReader(path) as reader:
+        assert reader.read_form("mini-trust", "1.1") == FORM_TOML
+
+
+def test_too_many_forms_are_refused(tmp_path: Path) -> None:
+    forms = [Entry(f"forms/mini-trust/1.{i}.toml", FORM_TOML, method=8) for i in range(3)]
+    error = _refusal(tmp_path, zipcraft.build([*_good_entries(), *forms]),
+                     ArchiveLimits(max_forms=2))
+    assert error.context["code"] == "too_many_entries" and "forms" in error.message
+
+
+def test_a_form_over_its_size_limit_is_refused(tmp_path: Path) -> None:
+    entry = Entry("forms/mini-trust/1.1.toml", FORM_TOML, method=8)
+    error = _refusal(tmp_path, zipcraft.build([*_good_entries(), entry]),
+                     ArchiveLimits(max_form_bytes=len(FORM_TOML) - 1))
+    assert error.context["code"] == "too_large"
+
+
+def test_a_form_zip_bomb_is_refused(tmp_path: Path) -> None:
+    entry = Entry("forms/mini-trust/1.1.toml", b"#" * (2 << 20), method=8)
+    error = _refusal(tmp_path, zipcraft.build([*_good_entries(), entry]))
+    assert error.context["code"] == "compression_ratio"

@@ -8,7 +8,12 @@ A package holds exactly these entries, and nothing else:
     the sender's compact JWS over the manifest bytes;
 ``evidence/<sha256>``
     one evidence file per entry, stored (not compressed), named by the lower-case
-    hex SHA-256 of its content.
+    hex SHA-256 of its content;
+``forms/<form-id>/<version>.toml``
+    optional: the TOML source of a checklist form the manifest pins (deflated),
+    so that a receiver who lacks that form version can install it. The entry
+    is not signed itself: the signed manifest pins the form's canonical hash,
+    which the importer checks before it installs anything.
 
 The zip comment names the container format (``certbench-package/1``).
 
@@ -16,11 +21,12 @@ The zip comment names the container format (``certbench-package/1``).
 byte of content, and refuses anything a hostile or damaged archive could use:
 climbing names, absolute names, backslashes, drive letters, links and other
 non-regular entries, duplicate (also case-folded) names, names that are not
-UTF-8, entries outside the expected shapes, too many entries, too many bytes,
-zip bombs, overlapping entries, and truncation. While it streams an entry it
-counts the bytes it actually gets against the declared size and, for evidence,
-checks the hash. It never extracts to a path: entries go into a stream the
-caller owns (the vault's staging file, or memory for the small JSON entries).
+UTF-8, entries outside the expected shapes, too many entries (or forms), too many
+bytes (or a form bigger than its limit), zip bombs, overlapping entries, and
+truncation. While it streams an entry it counts the bytes it actually gets
+against the declared size and, for evidence, checks the hash. It never
+extracts to a path: entries go into a stream the caller owns (the vault's
+staging file, or memory for the small JSON and TOML entries).
 Every refusal is a :class:`~certbench.errors.PackageError` whose
 ``context["code"]`` is a :class:`~certbench.sync.codes.PackageCode`.
 """
@@ -50,6 +56,7 @@ from certbench.sync.codes import PackageCode, package_error
 __all__ = [
     "CONTAINER_VERSION",
     "EVIDENCE_PREFIX",
+    "FORMS_PREFIX",
     "MANIFEST_NAME",
     "SIGNATURE_NAME",
     "ArchiveLimits",
@@ -59,6 +66,7 @@ __all__ = [
     "PackageWriter",
     "Progress",
     "evidence_name",
+    "form_entry_name",
 ]
 
 CONTAINER_VERSION = 1
@@ -66,8 +74,11 @@ CONTAINER_VERSION = 1
 MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.sig"
 EVIDENCE_PREFIX = "evidence/"
+FORMS_PREFIX = "forms/"
 _COMMENT_PREFIX = b"certbench-package/"
 _EVIDENCE_RE = re.compile(r"evidence/[0-9a-f]{64}")
+# The same shapes as checklists' form id and version (the version cannot be "." or "..").
+_FORM_ENTRY_RE = re.compile(r"forms/([a-z0-9-]+)/([0-9A-Za-z][0-9A-Za-z.\-]*)\.toml")
 _SHA_RE = re.compile(r"[0-9a-f]{64}")
 _DRIVE_RE = re.compile(r"[A-Za-z]:")
 _BLOCK = 1 << 20
@@ -98,6 +109,10 @@ class ArchiveLimits:
     """Largest uncompressed/compressed ratio of an entry bigger than ``ratio_floor``."""
     ratio_floor: int = 64 << 10
     """Entries at most this big are too small to be a bomb; the ratio is not checked."""
+    max_forms: int = 64
+    """``forms/<id>/<version>.toml`` entries."""
+    max_form_bytes: int = 4 << 20
+    """Uncompressed size of one form entry (read into memory)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +131,26 @@ class EntryInfo:
         """The evidence hash named by an ``evidence/<sha256>`` entry, else None."""
         return self.name[len(EVIDENCE_PREFIX):] if self.name.startswith(EVIDENCE_PREFIX) else None
 
+    @property
+    def form(self) -> tuple[str, str] | None:
+        """``(form id, version)`` of a ``forms/<id>/<version>.toml`` entry, else None."""
+        match = _FORM_ENTRY_RE.fullmatch(self.name)
+        return (match[1], match[2]) if match else None
+
 
 def evidence_name(sha256: str) -> str:
     """The entry name of the evidence object with hex digest ``sha256``."""
     if not _SHA_RE.fullmatch(sha256):
         raise ValueError(f"not a lower-case hex SHA-256: {sha256!r}")
     return EVIDENCE_PREFIX + sha256
+
+
+def form_entry_name(form_id: str, version: str) -> str:
+    """The entry name of the TOML source of form ``form_id@version``."""
+    name = f"{FORMS_PREFIX}{form_id}/{version}.toml"
+    if not _FORM_ENTRY_RE.fullmatch(name):
+        raise ValueError(f"not a form id and version: {form_id!r} {version!r}")
+    return name
 
 
 class _PipelinedSha256:
@@ -204,6 +233,12 @@ class PackageWriter:
         info = self._info(name, len(data), zipfile.ZIP_DEFLATED)
         with self._zip.open(info, mode="w") as out:
             out.write(data)
+
+    def add_form(self, form_id: str, version: str, text: bytes) -> None:
+        """Add the TOML source of form ``form_id@version``, deflated."""
+        info = self._info(form_entry_name(form_id, version), len(text), zipfile.ZIP_DEFLATED)
+        with self._zip.open(info, mode="w") as out:
+            out.write(text)
 
     def add_evidence(self, sha256: str, source: BinaryIO, size: int, *,
                      on_bytes: Callable[[int], None] | None = None,
@@ -350,7 +385,8 @@ def _check_kind(info: zipfile.ZipInfo) -> None:
 
 def _check_shape(info: zipfile.ZipInfo) -> None:
     name = info.orig_filename
-    if name not in (MANIFEST_NAME, SIGNATURE_NAME) and not _EVIDENCE_RE.fullmatch(name):
+    if (name not in (MANIFEST_NAME, SIGNATURE_NAME) and not _EVIDENCE_RE.fullmatch(name)
+            and not _FORM_ENTRY_RE.fullmatch(name)):
         raise package_error(PackageCode.UNEXPECTED_ENTRY,
                             f"entry {name!r} has no place in a certbench package", entry=name)
     if info.flag_bits & 0x1:
@@ -368,6 +404,10 @@ def _check_sizes(info: zipfile.ZipInfo, limits: ArchiveLimits) -> None:
         raise package_error(PackageCode.TOO_LARGE,
                             f"entry {name!r} declares {info.file_size} bytes, over the limit of "
                             f"{limits.max_metadata_bytes}", entry=name)
+    if _FORM_ENTRY_RE.fullmatch(name) and info.file_size > limits.max_form_bytes:
+        raise package_error(PackageCode.TOO_LARGE,
+                            f"form entry {name!r} declares {info.file_size} bytes, over the "
+                            f"limit of {limits.max_form_bytes}", entry=name)
     if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
         raise package_error(PackageCode.SIZE_MISMATCH,
                             f"stored entry {name!r} declares two different sizes", entry=name)
@@ -440,6 +480,11 @@ class PackageReader:
             raise package_error(PackageCode.TOO_MANY_ENTRIES,
                                 f"the package has {len(infos)} entries, over the limit of "
                                 f"{self.limits.max_entries}", entries=len(infos))
+        forms = sum(1 for i in infos if _FORM_ENTRY_RE.fullmatch(i.orig_filename))
+        if forms > self.limits.max_forms:
+            raise package_error(PackageCode.TOO_MANY_ENTRIES,
+                                f"the package carries {forms} forms, over the limit of "
+                                f"{self.limits.max_forms}", entries=forms)
         seen: dict[str, str] = {}
         total = 0
         for info in infos:
@@ -486,6 +531,11 @@ class PackageReader:
         return tuple(e for e in self._entries.values() if e.sha256 is not None)
 
     @property
+    def forms(self) -> tuple[EntryInfo, ...]:
+        """The ``forms/<id>/<version>.toml`` entries."""
+        return tuple(e for e in self._entries.values() if e.form is not None)
+
+    @property
     def total_evidence_bytes(self) -> int:
         """Declared bytes of all evidence entries."""
         return sum(e.size for e in self.evidence)
@@ -525,6 +575,13 @@ class PackageReader:
         if name not in (MANIFEST_NAME, SIGNATURE_NAME):
             raise ValueError(f"not a metadata entry: {name!r}")
         return b"".join(self._blocks(self.entry(name), None))
+
+    def read_form(self, form_id: str, version: str) -> bytes:
+        """The whole of the form entry ``forms/<form_id>/<version>.toml``, checked.
+
+        Its size was checked against ``max_form_bytes`` when the package was opened.
+        """
+        return b"".join(self._blocks(self.entry(form_entry_name(form_id, version)), None))
 
     def copy_evidence(self, sha256: str, target: BinaryIO | None, *,
                       on_bytes: Callable[[int], None] | None = None,
