@@ -4,7 +4,8 @@
 
     certbench package export --audit ID [--audit ID...] --as NAME [--kind audits|assignments]
                              [--to-user NAME | --to-key FILE | --no-encrypt] -o FILE
-    certbench package inspect FILE [--key FILE | --as NAME]
+    certbench package inspect FILE [--key FILE | --as NAME]   (writes nothing; without a
+                                              database the sender is not checked)
     certbench package import FILE (--key FILE | --as NAME)
     certbench package conflicts [--audit ID] [--all]
     certbench package resolve CONFLICT (office|field|merge) --as NAME
@@ -159,12 +160,17 @@ def _actor(args: argparse.Namespace, db: Database) -> Actor:
         return authenticate(session, args.acting_user, passphrase)
 
 
-def _private_key(args: argparse.Namespace, db: Database) -> ec.EllipticCurvePrivateKey | None:
+def _key_file(args: argparse.Namespace) -> ec.EllipticCurvePrivateKey | None:
     from certbench.certify.keys import load_key
 
+    if args.key is None:
+        return None
+    return load_key(args.key, read_passphrase(args, f"Passphrase of {args.key.name}: ")).private_key
+
+
+def _private_key(args: argparse.Namespace, db: Database) -> ec.EllipticCurvePrivateKey | None:
     if args.key is not None:
-        return load_key(args.key, read_passphrase(args, f"Passphrase of {args.key.name}: "))\
-            .private_key
+        return _key_file(args)
     if args.acting_user is not None:
         return _actor(args, db).key.private_key
     return None
@@ -262,15 +268,34 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _existing_db(args: argparse.Namespace) -> Database | None:
+    """The database, or None when it is a SQLite file that does not exist (never create it)."""
+    import sqlalchemy as sa
+
+    from certbench.storage import resolve_url
+
+    url = sa.make_url(resolve_url(getattr(args, "db", None)))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
+            and not Path(url.database).exists():
+        return None
+    return _open_db(args)
+
+
 def _inspect(args: argparse.Namespace) -> int:
+    from certbench.errors import StorageError
     from certbench.sync.inspection import inspect_package
 
-    db = _open_db(args)
+    db = _existing_db(args)
+    if db is None and args.key is None and args.acting_user is not None:
+        raise StorageError("there is no database here to find the user named with --as; give "
+                           "the private key with --key")
     try:
-        seen = inspect_package(args.package, private_key=_private_key(args, db), db=db,
+        key = _private_key(args, db) if db is not None else _key_file(args)
+        seen = inspect_package(args.package, private_key=key, db=db,
                                progress=_progress_printer(args))
     finally:
-        db.dispose()
+        if db is not None:
+            db.dispose()
 
     def text() -> str:
         lines = [
@@ -279,6 +304,9 @@ def _inspect(args: argparse.Namespace) -> int:
             f"({seen.device_id})",
             f"encrypted {'yes, to key ' + str(seen.recipient_key_id) if seen.encrypted else 'NO'}",
             f"forms     {', '.join(seen.forms) or '-'}",
+            *(f"  carried {f.ref} #{f.hash[:12]} "
+              f"({'installed already' if f.installed else 'new, installed on import'})"
+              for f in seen.carried_forms),
             f"audits    {', '.join(seen.audits) or '-'}",
             "records   " + ", ".join(f"{n} {t}" for t, n in sorted(seen.records.items())),
             f"journal   {seen.journal_events} events",
@@ -286,10 +314,12 @@ def _inspect(args: argparse.Namespace) -> int:
             f"{'all hashes match' if seen.evidence_ok else 'HASH MISMATCH'}",
             f"verdict   {'VERIFIED' if seen.verified else 'NOT VERIFIED'}",
         ]
+        if db is None:
+            lines.append("sender    not checked: no database here (give --db to check it)")
         lines += [f"  - {p}" for p in seen.problems]
         return "\n".join(lines)
 
-    emit(args, seen.to_json(), text)
+    emit(args, {**seen.to_json(), "database": db is not None}, text)
     return 0 if seen.verified else 1
 
 

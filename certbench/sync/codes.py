@@ -50,6 +50,12 @@ class PackageCode(enum.StrEnum):
     UNKNOWN_DEVICE = "unknown_device"
     SENDER_NOT_ALLOWED = "sender_not_allowed"
     UNKNOWN_FORM = "unknown_form"
+    BAD_FORM = "bad_form"
+    """A carried form is not a valid checklist form."""
+    FORM_MISMATCH = "form_mismatch"
+    """A carried form is not the one the signed manifest pins (hash, id or version)."""
+    FORM_CONFLICT = "form_conflict"
+    """A form's id and version exist here with other content (published forms never change)."""
     CANCELLED = "cancelled"
 
 

@@ -1,5 +1,10 @@
 """Export: audits (field to office) or assignments (office to field) as a signed package.
 
+An assignments package also carries the TOML source of every form its audits
+pin (``forms/<id>/<version>.toml``), so a field laptop that lacks a form
+version receives it; the signed manifest pins each form's hash. Audits
+packages carry no forms: forms are published by the office.
+
 The package is zipped, signed and encrypted in one streaming pass: evidence is
 read from the vault once, hashed on the way (a damaged vault object never
 travels), and the zip is fed straight into the encrypting writer. The file
@@ -43,6 +48,7 @@ from certbench.sync.archive import Cancelled, PackageWriter, Progress
 from certbench.sync.codes import PackageCode, package_error
 from certbench.sync.devices import local_device
 from certbench.sync.envelope import EncryptingWriter, public_key_id
+from certbench.sync.forms import form_sources
 from certbench.sync.manifest import KINDS, Manifest, RecordEntry, sign_manifest
 from certbench.sync.records import content_of, revision, spec
 
@@ -145,7 +151,8 @@ def _build_manifest(db: Database, kind: str, audit_ids: Sequence[str], *,
 
 
 def _write(out: BinaryIO, manifest: Manifest, manifest_bytes: bytes, *, signature: str,
-           vault: Vault, progress: Progress | None, cancelled: Cancelled | None) -> None:
+           forms: list[tuple[str, str, bytes]], vault: Vault, progress: Progress | None,
+           cancelled: Cancelled | None) -> None:
     total = sum(size for _, size in manifest.evidence) or 1
     done = 0
 
@@ -158,6 +165,8 @@ def _write(out: BinaryIO, manifest: Manifest, manifest_bytes: bytes, *, signatur
     with PackageWriter(out) as writer:
         writer.add_bytes("manifest.json", manifest_bytes)
         writer.add_bytes("manifest.sig", signature.encode("ascii"))
+        for form_id, version, text in forms:
+            writer.add_form(form_id, version, text)
         for sha, size in manifest.evidence:
             with vault.open(sha) as source:
                 writer.add_evidence(sha, source, size, on_bytes=advance, cancelled=cancelled)
@@ -173,14 +182,16 @@ def export_package(db: Database, vault: Vault, target: Path, *, key: UserKey,
 
     ``kind="audits"`` carries the audits with their merchant, scope, findings,
     samples, journal, evidence metadata and files. ``kind="assignments"``
-    (office to field) adds the body, the users (with their public keys) and any
-    ``merchant_ids``. With ``recipient`` the package is encrypted to that key;
-    ``recipient=None`` writes a plain zip, for inspection only.
+    (office to field) adds the body, the users (with their public keys), any
+    ``merchant_ids`` and the TOML source of every form the audits pin. With
+    ``recipient`` the package is encrypted to that key; ``recipient=None``
+    writes a plain zip, for inspection only.
 
     Runs on a worker thread; ``progress`` and ``cancelled`` are plain callables.
 
     :raises PackageError: the signer is not the user this database knows, a vault
-        object is damaged, or the export was cancelled.
+        object is damaged, a pinned form is not installed here with its pinned
+        hash (assignments), or the export was cancelled.
     :raises NotFoundError: an audit does not exist.
     """
     if kind not in KINDS:
@@ -188,18 +199,20 @@ def export_package(db: Database, vault: Vault, target: Path, *, key: UserKey,
     recipient_kid = public_key_id(recipient) if recipient is not None else None
     manifest = _build_manifest(db, kind, audit_ids, merchant_ids=merchant_ids, key=key,
                                recipient_kid=recipient_kid)
+    forms = (form_sources(tuple((f["id"], f["version"], f["hash"]) for f in manifest.forms))
+             if kind == "assignments" else [])
     manifest_bytes = manifest.to_bytes()
     signature = sign_manifest(manifest_bytes, key.private_key, key.kid)
     partial = target.with_name(target.name + ".partial")
     try:
         with partial.open("wb") as raw:
             if recipient is None:
-                _write(raw, manifest, manifest_bytes, signature=signature, vault=vault,
-                       progress=progress, cancelled=cancelled)
+                _write(raw, manifest, manifest_bytes, signature=signature, forms=forms,
+                       vault=vault, progress=progress, cancelled=cancelled)
             else:
                 encrypting = EncryptingWriter(raw, recipient)
                 _write(cast(BinaryIO, encrypting), manifest, manifest_bytes, signature=signature,
-                       vault=vault, progress=progress, cancelled=cancelled)
+                       forms=forms, vault=vault, progress=progress, cancelled=cancelled)
                 encrypting.close()
             raw.flush()
             os.fsync(raw.fileno())

@@ -3,16 +3,21 @@
 Order of work, so that a hostile, forged or damaged package changes nothing:
 
 1. open the container defensively and parse the manifest (nothing written);
-2. check the signature, the sender, their device and role, the forms, and
-   every record's revision and fields and every journal chain;
+2. check the signature, the sender, their device and role, the forms (each
+   carried form must parse to the hash the signed manifest pins; each pinned
+   form must be carried or installed with that hash), and every record's
+   revision and fields and every journal chain;
 3. stream every evidence file through SHA-256 into a staging file in the
    vault's ``tmp/`` (or only hash it, when the vault already has it);
-4. only when every file checked out, move the staged files into the vault;
+4. only when every file checked out, move the staged files into the vault
+   and install the carried forms this installation lacks
+   (:func:`certbench.checklists.install_form`, into the user forms folder);
 5. apply all records, the journal, the conflicts and the package log in one
    database transaction.
 
 A crash between 4 and 5 leaves unreferenced vault objects (harmless, as with
-:func:`certbench.evidence.add_evidence`), never a row without its object.
+:func:`certbench.evidence.add_evidence`) or installed forms nothing uses yet,
+never a row without its object or its form.
 Staging files left by a killed import are cleared by the next import of the
 same package. Importing a package twice changes nothing the second time.
 """
@@ -20,7 +25,6 @@ same package. Importing a package twice changes nothing the second time.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -30,16 +34,14 @@ from typing import BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from certbench import checklists
 from certbench.canonical import sha256_hex
-from certbench.errors import FormError
 from certbench.evidence import Vault
 from certbench.storage import Database
 from certbench.storage.sync_models import SyncPackage
 from certbench.sync.apply import ApplyCounts, apply_manifest, check_manifest
 from certbench.sync.archive import ArchiveLimits
 from certbench.sync.codes import PackageCode, package_error
-from certbench.sync.manifest import Manifest
+from certbench.sync.forms import check_forms, install_forms
 from certbench.sync.opening import OpenedPackage, check_sender, open_package
 
 __all__ = ["ImportResult", "import_package"]
@@ -59,30 +61,8 @@ class ImportResult:
     evidence_new: int = 0
     """Evidence files the vault did not have yet."""
     evidence_bytes: int = 0
-
-
-@functools.lru_cache(maxsize=64)
-def _local_form_hash(form_id: str, version: str) -> str | None:
-    """The hash of the installed form (published forms never change, so it is cached)."""
-    try:
-        return checklists.form_hash(checklists.find_form(f"{form_id}@{version}"))
-    except FormError:
-        return None
-
-
-def _check_forms(manifest: Manifest) -> None:
-    listed = {(f["id"], f["version"]): f["hash"] for f in manifest.forms}
-    for record in manifest.records:
-        if record.type == "audit":
-            key = (str(record.data.get("form_id")), str(record.data.get("form_version")))
-            if listed.get(key) != record.data.get("form_hash"):
-                raise package_error(PackageCode.BAD_MANIFEST,
-                                    f"audit {record.id} pins a form the manifest does not list")
-    for (form_id, version), form_hash in listed.items():
-        if _local_form_hash(form_id, version) != form_hash:
-            raise package_error(PackageCode.UNKNOWN_FORM,
-                                f"form {form_id} {version} is not installed here with the hash "
-                                "the package pins", form=f"{form_id}@{version}")
+    forms_installed: int = 0
+    """Forms the package carried that this installation did not have yet."""
 
 
 def _stage_path(vault: Vault, package_id: str, sha: str) -> Path:
@@ -197,7 +177,7 @@ def import_package(db: Database, vault: Vault, path: Path, *,
                     raise package_error(PackageCode.SENDER_NOT_ALLOWED,
                                         "this package was exported by this database itself")
                 return ImportResult(manifest.package_id, sender.name, already_imported=True)
-        _check_forms(manifest)
+        carried = check_forms(opened)
         check_manifest(manifest)
         _clear_stage(vault, manifest.package_id)
         try:
@@ -205,6 +185,7 @@ def import_package(db: Database, vault: Vault, path: Path, *,
             _commit_staged(vault, manifest.package_id, staged)
         finally:
             _clear_stage(vault, manifest.package_id)
+        forms_installed = install_forms(carried)
     if progress is not None:
         progress(0.96, "applying records")
     with db.session() as session:
@@ -218,4 +199,5 @@ def import_package(db: Database, vault: Vault, path: Path, *,
         progress(1.0, "done")
     return ImportResult(manifest.package_id, manifest.sender_user, already_imported=False,
                         counts=counts, evidence_new=len(staged),
-                        evidence_bytes=sum(n for _, n in manifest.evidence))
+                        evidence_bytes=sum(n for _, n in manifest.evidence),
+                        forms_installed=forms_installed)

@@ -1,4 +1,10 @@
-"""Inspect: what a package holds, who sent it, and whether it verifies. Writes nothing."""
+"""Inspect: what a package holds, who sent it, and whether it verifies. Writes nothing.
+
+Carried forms are listed with whether this installation has them already; a
+carried form that is not the one the signed manifest pins, or that conflicts
+with an installed copy, and a pinned form that is neither carried nor
+installed, are problems. Nothing is installed.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from certbench.errors import PackageError
 from certbench.storage import Database
 from certbench.sync.archive import ArchiveLimits
-from certbench.sync.opening import check_sender, open_package
+from certbench.sync.forms import CarriedForm, carried_form, check_forms
+from certbench.sync.opening import OpenedPackage, check_sender, open_package
 
 __all__ = ["Inspection", "inspect_package"]
 
@@ -33,6 +40,10 @@ class Inspection:
     recipient_key_id: str | None
     forms: tuple[str, ...]
     """``id@version#hash-prefix`` of each pinned form."""
+    carried_forms: tuple[CarriedForm, ...]
+    """The forms the package carries that check out (``installed``: already here)."""
+    forms_ok: bool
+    """Every carried form is the one pinned, and every pinned form is carried or installed."""
     audits: tuple[str, ...]
     records: dict[str, int]
     """Number of records of each type."""
@@ -49,8 +60,8 @@ class Inspection:
 
     @property
     def verified(self) -> bool:
-        """True when the evidence and the sender both check out."""
-        return self.evidence_ok and self.sender_verified is True
+        """True when the evidence, the forms and the sender all check out."""
+        return self.evidence_ok and self.forms_ok and self.sender_verified is True
 
     def to_json(self) -> dict[str, object]:
         """A JSON object for ``--json`` output."""
@@ -60,6 +71,9 @@ class Inspection:
             "sender_key_id": self.sender_key_id, "device_id": self.device_id,
             "device_name": self.device_name, "encrypted": self.encrypted,
             "recipient_key_id": self.recipient_key_id, "forms": list(self.forms),
+            "carried_forms": [{"id": f.id, "version": f.version, "hash": f.hash,
+                               "installed": f.installed} for f in self.carried_forms],
+            "forms_ok": self.forms_ok,
             "audits": list(self.audits), "records": dict(self.records),
             "journal_events": self.journal_events, "evidence_files": self.evidence_files,
             "evidence_bytes": self.evidence_bytes, "evidence_ok": self.evidence_ok,
@@ -75,7 +89,8 @@ def inspect_package(path: Path, *, private_key: ec.EllipticCurvePrivateKey | Non
     """Open, list and verify the package at ``path`` without writing anything.
 
     With ``db`` the sender's signature, device and role are checked against it.
-    Evidence is read through and hashed.
+    Evidence is read through and hashed; carried forms are validated against
+    the manifest and compared with the forms installed here.
 
     :raises PackageError: the container itself is hostile, damaged, or not
         addressed to ``private_key`` (then there is nothing to show).
@@ -101,6 +116,7 @@ def inspect_package(path: Path, *, private_key: ec.EllipticCurvePrivateKey | Non
                     raise
                 evidence_ok = False
                 problems.append(exc.message)
+        carried, forms_ok = _forms(opened, problems)
         sender_verified: bool | None = None
         if db is not None:
             try:
@@ -116,8 +132,27 @@ def inspect_package(path: Path, *, private_key: ec.EllipticCurvePrivateKey | Non
             device_id=manifest.device_id, device_name=manifest.device_name,
             encrypted=opened.encrypted, recipient_key_id=manifest.recipient_key_id,
             forms=tuple(f"{f['id']}@{f['version']}#{f['hash'][:12]}" for f in manifest.forms),
-            audits=tuple(manifest.audit_ids()),
+            carried_forms=carried, forms_ok=forms_ok, audits=tuple(manifest.audit_ids()),
             records=dict(Counter(r.type for r in manifest.records)),
             journal_events=len(manifest.journal), evidence_files=len(manifest.evidence),
             evidence_bytes=sum(n for _, n in manifest.evidence), evidence_ok=evidence_ok,
             sender_verified=sender_verified, problems=tuple(problems))
+
+
+def _forms(opened: OpenedPackage, problems: list[str]) -> tuple[tuple[CarriedForm, ...], bool]:
+    """The carried forms that check out, and whether all forms do (problems appended)."""
+    carried: list[CarriedForm] = []
+    ok = True
+    for entry in opened.reader.forms:
+        try:
+            carried.append(carried_form(opened, entry))
+        except PackageError as exc:
+            ok = False
+            problems.append(exc.message)
+    if ok:
+        try:
+            check_forms(opened)
+        except PackageError as exc:
+            ok = False
+            problems.append(exc.message)
+    return tuple(carried), ok

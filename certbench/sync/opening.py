@@ -76,6 +76,7 @@ def open_package(path: Path, private_key: ec.EllipticCurvePrivateKey | None, *,
             signature = reader.read_metadata(SIGNATURE_NAME)
             manifest = parse_manifest(manifest_bytes)
             _check_evidence_listing(reader, manifest)
+            _check_form_listing(reader, manifest)
             if encrypted and manifest.recipient_key_id != envelope_kid:
                 raise package_error(PackageCode.BAD_MANIFEST,
                                     "the envelope and the signed manifest name different "
@@ -95,6 +96,15 @@ def _check_evidence_listing(reader: PackageReader, manifest: Manifest) -> None:
     if not referenced <= set(listed):
         raise package_error(PackageCode.BAD_MANIFEST,
                             "an evidence record points at a file the package does not carry")
+
+
+def _check_form_listing(reader: PackageReader, manifest: Manifest) -> None:
+    pinned = {(f["id"], f["version"]) for f in manifest.forms}
+    for entry in reader.forms:
+        if entry.form not in pinned:
+            raise package_error(PackageCode.BAD_MANIFEST,
+                                f"the package carries {entry.name!r}, a form its manifest does "
+                                "not pin", entry=entry.name)
 
 
 def _public_key(user: User) -> ec.EllipticCurvePublicKey:
@@ -129,6 +139,9 @@ def check_sender(session: Session, opened: OpenedPackage) -> User:
                               expected_kid=user.key_id or "", public_keys=[_public_key(user)])
     _check_device(session, manifest, user)
     _check_role(session, manifest, user)
+    if manifest.kind != "assignments" and opened.reader.forms:
+        raise _not_allowed("an audit package may not carry forms: forms are published by the "
+                           "office and travel only in assignments")
     return user
 
 

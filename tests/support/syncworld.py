@@ -98,9 +98,10 @@ def connect(office: Site, field: Site, people: People) -> None:
         register_device(s, office.device_id, "office", None)
 
 
-def new_audit(site: Site, people: People, *, evidence: int = 2, size: int = 3000) -> str:
+def new_audit(site: Site, people: People, *, evidence: int = 2, size: int = 3000,
+              form_ref: str = "ecommerce-trust@1.0") -> str:
     """A merchant and an audit assessed by alice, with findings, a sample, evidence, journal."""
-    form = checklists.find_form("ecommerce-trust@1.0")
+    form = checklists.find_form(form_ref)
     with site.db.session() as s:
         merchant = Merchant(legal_name="杭州示例电子商务有限公司", country="CN",
                             trading_names=["示例商城"])
