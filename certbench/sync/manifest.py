@@ -12,6 +12,11 @@
                   "prev_hash", "hash"}, ...],
      "evidence": [{"sha256", "size"}, ...]}
 
+``forms`` pins every form the audits use by its canonical hash
+(:func:`certbench.checklists.form_hash`). An assignments package also carries
+each pinned form's TOML source as a ``forms/<id>/<version>.toml`` entry; that
+entry is trusted only because it must parse to the hash pinned here.
+
 ``manifest.sig`` is a compact JWS (ES256, ``typ`` ``certbench-package``) with a
 detached payload: the manifest bytes. ``kid`` is the sender's personal key id.
 """
