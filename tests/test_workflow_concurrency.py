@@ -33,11 +33,15 @@ def _race(job: Job, edits: list[SetRating]) -> list[BaseException | None]:
     def writer(i: int, edit: SetRating) -> None:
         try:
             with job.db.session() as s:
-                s.scalars(sa.select(Finding).where(Finding.audit_id == edit.audit_id,
-                                                   Finding.criterion_id == edit.criterion_id)
-                          ).one()
+                # Hold the loaded finding, as an open editor does: the session's identity
+                # map is weak, and a dropped object would be re-read fresh after the
+                # other writer's commit, which is no longer a race.
+                held = s.scalars(sa.select(Finding).where(
+                    Finding.audit_id == edit.audit_id,
+                    Finding.criterion_id == edit.criterion_id)).one()
                 barrier.wait(timeout=20)
                 apply(edit, s, f"writer-{i}")
+                del held
         except BaseException as exc:
             outcome[i] = exc
 
