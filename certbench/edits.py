@@ -17,20 +17,27 @@ live in one place:
   the first edit of a draft or returned audit moves it to ``in_progress``;
 * ratings must be values of the pinned form's scale, criteria must exist in it;
 * re-rating a finding that was carried over from a previous audit confirms it
-  (``carried_over`` becomes false) unless the edit says otherwise.
+  (``carried_over`` becomes false) unless the edit says otherwise;
+* an edit of a finding may name the ``base_version`` of the finding it was made
+  from (``0``: the finding did not exist yet). When the finding's version is no
+  longer that one, someone else changed it meanwhile and the edit fails with
+  :class:`~certbench.errors.ConflictError` before anything changes. ``None``
+  (the default) edits whatever is there. The inverse a finding edit returns
+  names the version the edit left, so an undo after someone else's change fails
+  the same way instead of overwriting it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeAlias
 
 from certbench.domain import AuditState, Form, Scope
-from certbench.errors import FormError, NotFoundError, WorkflowError
+from certbench.errors import ConflictError, FormError, NotFoundError, WorkflowError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -42,6 +49,7 @@ __all__ = [
     "AttachEvidence",
     "DetachEvidence",
     "Edit",
+    "FindingEdit",
     "SetJustification",
     "SetNonconformity",
     "SetNote",
@@ -65,6 +73,7 @@ class SetRating:
     criterion_id: str
     rating: str | None
     carried_over: bool = False
+    base_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +83,7 @@ class SetNote:
     audit_id: str
     criterion_id: str
     note: str
+    base_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +93,7 @@ class SetJustification:
     audit_id: str
     criterion_id: str
     justification: str
+    base_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +105,7 @@ class SetNonconformity:
     nc_class: str | None
     corrective_action: str = ""
     due_date: date | None = None
+    base_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +143,11 @@ class DetachEvidence:
     evidence_id: str
 
 
+FindingEdit: TypeAlias = SetRating | SetNote | SetJustification | SetNonconformity
+"""An edit of one finding (it may name the ``base_version`` it was made from)."""
+
+_FINDING_EDITS = (SetRating, SetNote, SetJustification, SetNonconformity)
+
 Edit: TypeAlias = (SetRating | SetNote | SetJustification | SetNonconformity | SetScope
                    | AttachEvidence | DetachEvidence)
 """Any reversible edit."""
@@ -163,11 +180,28 @@ def apply(edit: Edit, session: Session, actor: str, *, reason: str = "") -> Edit
 
     :raises NotFoundError: the audit, finding or evidence does not exist.
     :raises WorkflowError: the audit is not editable, or the edit breaks a rule.
-    :raises ConflictError: (at flush or commit) someone else saved the finding first.
+    :raises ConflictError: the finding is no longer at the edit's ``base_version``, or
+        (at flush or commit) someone else saved the finding first.
     """
+    if isinstance(edit, _FINDING_EDITS) and edit.base_version is not None:
+        _check_base(session, edit)
     audit = _editable_audit(session, edit.audit_id, actor)
     handler = _HANDLERS[type(edit)]
     return handler(edit, session, audit, actor, reason)
+
+
+def _check_base(session: Session, edit: FindingEdit) -> None:
+    """Fail unless the finding is still at ``edit.base_version`` (absent: version 0)."""
+    import sqlalchemy as sa
+
+    from certbench.storage.models import Finding
+
+    actual = session.scalar(sa.select(Finding.version).where(
+        Finding.audit_id == edit.audit_id, Finding.criterion_id == edit.criterion_id)) or 0
+    if actual != edit.base_version:
+        raise ConflictError(f"{edit.criterion_id} was changed by someone else since you opened "
+                            "it: reload", criterion=edit.criterion_id,
+                            expected=edit.base_version, actual=actual)
 
 
 def _editable_audit(session: Session, audit_id: str, actor: str) -> Audit:
@@ -249,7 +283,26 @@ def apply_batch(edits: Sequence[Edit], session: Session, actor: str, *, action: 
     if collected:
         append_event(session, audit_ids.pop(), actor=actor, action=action, changes=collected,
                      reason=reason)
-    return inverses[::-1]
+    return _first_base_only(inverses[::-1])
+
+
+def _first_base_only(inverses: list[Edit]) -> list[Edit]:
+    """Keep the base version only on the first inverse of each finding.
+
+    A batch may edit one finding several times; its inverses run in order, so
+    only the first of each finding can still expect the version the batch left.
+    """
+    seen: set[str] = set()
+    kept: list[Edit] = []
+    for inverse in inverses:
+        if isinstance(inverse, _FINDING_EDITS):
+            repeated = inverse.criterion_id in seen
+            seen.add(inverse.criterion_id)
+            if repeated:
+                kept.append(replace(inverse, base_version=None))
+                continue
+        kept.append(inverse)
+    return kept
 
 
 def _set_rating(edit: SetRating, session: Session, audit: Audit, actor: str,
@@ -269,7 +322,7 @@ def _set_rating(edit: SetRating, session: Session, audit: Audit, actor: str,
     finding.carried_over = edit.carried_over
     session.flush()
     _journal(session, audit, actor, "rate", changes=changes, reason=reason)
-    return SetRating(edit.audit_id, edit.criterion_id, old_rating, old_carried)
+    return SetRating(edit.audit_id, edit.criterion_id, old_rating, old_carried, finding.version)
 
 
 def _set_note(edit: SetNote, session: Session, audit: Audit, actor: str, reason: str) -> Edit:
@@ -279,7 +332,7 @@ def _set_note(edit: SetNote, session: Session, audit: Audit, actor: str, reason:
     session.flush()
     _journal(session, audit, actor, "note",
              changes=[(f"{edit.criterion_id}.note", old, edit.note)], reason=reason)
-    return SetNote(edit.audit_id, edit.criterion_id, old)
+    return SetNote(edit.audit_id, edit.criterion_id, old, finding.version)
 
 
 def _set_justification(edit: SetJustification, session: Session, audit: Audit, actor: str,
@@ -291,7 +344,7 @@ def _set_justification(edit: SetJustification, session: Session, audit: Audit, a
     _journal(session, audit, actor, "justify",
              changes=[(f"{edit.criterion_id}.justification", old, edit.justification)],
              reason=reason)
-    return SetJustification(edit.audit_id, edit.criterion_id, old)
+    return SetJustification(edit.audit_id, edit.criterion_id, old, finding.version)
 
 
 def _set_nonconformity(edit: SetNonconformity, session: Session, audit: Audit, actor: str,
@@ -316,7 +369,7 @@ def _set_nonconformity(edit: SetNonconformity, session: Session, audit: Audit, a
         (f"{cid}.nc_class", old.nc_class, edit.nc_class),
         (f"{cid}.corrective_action", old.corrective_action, edit.corrective_action),
         (f"{cid}.due_date", old.due_date, edit.due_date)], reason=reason)
-    return old
+    return replace(old, base_version=finding.version)
 
 
 def _set_scope(edit: SetScope, session: Session, audit: Audit, actor: str, reason: str) -> Edit:

@@ -24,7 +24,7 @@ from certbench.edits import (
     apply,
     apply_batch,
 )
-from certbench.errors import NotFoundError, WorkflowError
+from certbench.errors import ConflictError, NotFoundError, WorkflowError
 from certbench.evidence import Vault
 from certbench.journal import history, verify_chain
 from certbench.storage import Audit, Evidence, Finding
@@ -170,3 +170,99 @@ def test_a_batch_is_one_journal_event_and_its_inverses_restore_everything(job: J
     assert _snapshot(job, audit_id) == before
     with pytest.raises(WorkflowError), job.db.session() as s:
         apply_batch([SetNote(audit_id, "MER-01", "x"), SetNote("other", "MER-01", "y")], s, "li")
+
+
+def _version(job: Job, audit_id: str, criterion_id: str) -> int:
+    with job.db.session() as s:
+        return s.scalar(sa.select(Finding.version).where(
+            Finding.audit_id == audit_id, Finding.criterion_id == criterion_id)) or 0
+
+
+def test_an_edit_from_a_stale_view_conflicts_and_changes_nothing(job: Job) -> None:
+    audit_id = job.open_audit()
+    with job.db.session() as s:
+        apply(SetRating(audit_id, "PAY-02", "fully"), s, "li")
+    seen = _version(job, audit_id, "PAY-02")
+    with job.db.session() as s:  # someone else saves after we looked
+        apply(SetRating(audit_id, "PAY-02", "partially"), s, "wang")
+    before = _snapshot(job, audit_id)
+    with job.db.session() as s:
+        events = len(history(s, audit_id))
+    stale: list[Edit] = [
+        SetRating(audit_id, "PAY-02", "largely", base_version=seen),
+        SetNote(audit_id, "PAY-02", "x", base_version=seen),
+        SetJustification(audit_id, "PAY-02", "y", base_version=seen),
+        SetNonconformity(audit_id, "PAY-02", "minor", base_version=seen),
+        SetNote(audit_id, "MER-01", "never seen", base_version=seen + 5),
+    ]
+    for edit in stale:
+        with pytest.raises(ConflictError) as caught, job.db.session() as s:
+            apply(edit, s, "li")
+        assert "changed by someone else since you opened it: reload" in caught.value.message
+        assert caught.value.context["criterion"] == edit.criterion_id
+        assert caught.value.context["expected"] == edit.base_version
+    assert caught.value.context["actual"] == _version(job, audit_id, "MER-01")
+    assert _snapshot(job, audit_id) == before
+    with job.db.session() as s:
+        assert len(history(s, audit_id)) == events
+
+
+def test_an_edit_from_the_current_view_applies(job: Job) -> None:
+    audit_id = job.open_audit()
+    with job.db.session() as s:
+        inverse = apply(SetNote(audit_id, "MER-01", "first",
+                                base_version=_version(job, audit_id, "MER-01")), s, "li")
+    current = _version(job, audit_id, "MER-01")
+    assert isinstance(inverse, SetNote) and inverse.base_version == current
+    with job.db.session() as s:
+        apply(SetRating(audit_id, "MER-01", "fully", base_version=current), s, "li")
+        finding = s.scalars(sa.select(Finding).where(
+            Finding.audit_id == audit_id, Finding.criterion_id == "MER-01")).one()
+        assert (finding.rating, finding.note) == ("fully", "first")
+    assert _version(job, audit_id, "MER-01") == current + 1
+
+
+def test_undo_after_someone_else_changed_the_finding_conflicts(job: Job) -> None:
+    audit_id = job.open_audit()
+    with job.db.session() as s:
+        undo = apply(SetRating(audit_id, "LOG-01", "fully"), s, "li")
+    with job.db.session() as s:
+        apply(SetRating(audit_id, "LOG-01", "largely"), s, "wang")
+    with pytest.raises(ConflictError), job.db.session() as s:
+        apply(undo, s, "li")
+    with job.db.session() as s:
+        assert s.scalars(sa.select(Finding.rating).where(
+            Finding.audit_id == audit_id, Finding.criterion_id == "LOG-01")).one() == "largely"
+
+
+def test_undo_and_redo_with_bases_round_trip_twice(job: Job) -> None:
+    audit_id = job.open_audit()
+    before = _snapshot(job, audit_id)
+    with job.db.session() as s:
+        inverse = apply(SetRating(audit_id, "CS-01", "fully",
+                                  base_version=_version(job, audit_id, "CS-01")), s, "li")
+    after = _snapshot(job, audit_id)
+    for _ in range(2):
+        with job.db.session() as s:
+            redo = apply(inverse, s, "li")
+        assert _snapshot(job, audit_id) == before
+        with job.db.session() as s:
+            inverse = apply(redo, s, "li")
+        assert _snapshot(job, audit_id) == after
+    assert isinstance(inverse, SetRating)
+    assert inverse.base_version == _version(job, audit_id, "CS-01")
+
+
+def test_batch_inverses_of_one_finding_undo_in_order(job: Job) -> None:
+    audit_id = job.open_audit()
+    before = _snapshot(job, audit_id)
+    with job.db.session() as s:
+        base = _version(job, audit_id, "MER-01")
+        inverses = apply_batch([SetRating(audit_id, "MER-01", "fully", base_version=base),
+                                SetRating(audit_id, "MER-01", "largely")], s, "li")
+    assert [getattr(i, "base_version", None) for i in inverses] == [
+        _version(job, audit_id, "MER-01"), None]
+    with job.db.session() as s:
+        for inverse in inverses:
+            apply(inverse, s, "li")
+    assert _snapshot(job, audit_id) == before
