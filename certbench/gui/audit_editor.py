@@ -339,7 +339,8 @@ class AuditEditor(QWidget):
         carried = finding is not None and finding.carried_over
         # choosing the carried-over rating again re-confirms it (the edit clears the flag)
         if carried or value != (self._finding_value("rating") or None):
-            self.push(SetRating(self.snapshot.audit.id, self.current.id, value))
+            self.push(SetRating(self.snapshot.audit.id, self.current.id, value,
+                                base_version=self.snapshot.base_version(self.current.id)))
 
     def _on_justification_finished(self) -> None:
         from certbench.edits import SetJustification
@@ -347,7 +348,8 @@ class AuditEditor(QWidget):
         text = self.ui.justification_edit.text()
         if self.current is not None and self.snapshot is not None \
                 and text != self._finding_value("justification"):
-            self.push(SetJustification(self.snapshot.audit.id, self.current.id, text))
+            self.push(SetJustification(self.snapshot.audit.id, self.current.id, text,
+                                       base_version=self.snapshot.base_version(self.current.id)))
 
     def _on_note_changed(self) -> None:
         self._note_timer.start()
@@ -360,7 +362,8 @@ class AuditEditor(QWidget):
         text = self.ui.note_edit.toPlainText()
         if self.current is not None and self.snapshot is not None \
                 and text != self._finding_value("note"):
-            self.push(SetNote(self.snapshot.audit.id, self.current.id, text))
+            self.push(SetNote(self.snapshot.audit.id, self.current.id, text,
+                              base_version=self.snapshot.base_version(self.current.id)))
 
     def _on_scope_applied(self, scope: Scope) -> None:
         from certbench.edits import SetScope

@@ -120,6 +120,11 @@ class AuditSnapshot:
         carried = {cid for cid, f in self.findings.items() if f.carried_over}
         return frozenset(blocking | carried)
 
+    def base_version(self, criterion_id: str) -> int:
+        """The version of the finding this snapshot shows (``0``: none yet), for edits of it."""
+        finding = self.findings.get(criterion_id)
+        return finding.version if finding is not None else 0
+
     def evidence_for(self, criterion_id: str | None) -> tuple[EvidenceItem, ...]:
         """Evidence attached to ``criterion_id`` (``None``: to the audit as a whole)."""
         return tuple(e for e in self.evidence if e.criterion_id == criterion_id)
@@ -331,7 +336,8 @@ class CriteriaModel(QAbstractItemModel):
                 or self.snapshot is None or self.edit_sink is None):
             return False
         rating = str(value) if value else None
-        self.edit_sink(SetRating(self.snapshot.audit.id, criterion.id, rating))
+        self.edit_sink(SetRating(self.snapshot.audit.id, criterion.id, rating,
+                                 base_version=self.snapshot.base_version(criterion.id)))
         return True
 
     # cells -----------------------------------------------------------------

@@ -10,7 +10,8 @@ from workbench_flow import PASSPHRASE, build_template, clone_body, rate_all
 
 import certbench.gui.audit_editor as audit_editor_module
 from certbench.domain import BusinessModel, Scope
-from certbench.edits import SetNote, SetRating
+from certbench.edits import SetNote, SetRating, apply
+from certbench.errors import ConflictError
 from certbench.gui.audit_editor import AuditEditor
 from certbench.gui.audit_models import CriteriaFilter, CriteriaModel, CriterionRole
 from certbench.gui.context import AppContext
@@ -205,6 +206,87 @@ def test_an_edit_the_core_refuses_clears_the_stack_and_shows_why(editor_setup,
     assert editor.undo_stack.count() == 0
     assert rating_of(editor, "MER-01") == "fully"
     assert not editor.ui.detail_panel.isEnabled()
+
+
+def choose_rating(editor: AuditEditor, criterion_id: str, rating: str) -> None:
+    editor.select_criterion(criterion_id)
+    combo = editor.ui.rating_combo
+    combo.setCurrentIndex(combo.findData(rating))
+    combo.activated.emit(combo.currentIndex())
+
+
+def rate_elsewhere(editor: AuditEditor, criterion_id: str, rating: str) -> None:
+    """Another assessor saves a rating while this editor is open."""
+    with editor.db.session() as session:
+        apply(SetRating(editor.audit_id, criterion_id, rating), session, "wang.fang")
+
+
+def saved_rating(editor: AuditEditor, criterion_id: str) -> str | None:
+    from certbench.workflow import find_audit
+
+    with editor.db.session() as session:
+        audit = find_audit(session, editor.audit_id)
+        return next((f.rating for f in audit.findings if f.criterion_id == criterion_id), None)
+
+
+def test_a_rating_over_someone_elses_change_conflicts_and_reloads(editor_setup,
+                                                                  monkeypatch) -> None:
+    editor = editor_setup
+    editor.select_criterion("MER-01")
+    rate_elsewhere(editor, "MER-01", "partially")  # the editor still shows it unrated
+    assert rating_of(editor, "MER-01") is None
+    shown: list[BaseException] = []
+    monkeypatch.setattr(audit_editor_module, "show_exception",
+                        lambda *, parent, exception: shown.append(exception))
+    choose_rating(editor, "MER-01", "largely")
+    assert len(shown) == 1 and isinstance(shown[0], ConflictError)
+    assert "MER-01 was changed by someone else since you opened it" in shown[0].message
+    assert saved_rating(editor, "MER-01") == "partially"
+    assert rating_of(editor, "MER-01") == "partially"  # reloaded
+    assert editor.ui.rating_combo.currentData() == "partially"
+    assert editor.undo_stack.count() == 0
+
+
+def test_an_undo_over_someone_elses_change_conflicts(editor_setup, monkeypatch, qtbot) -> None:
+    editor = editor_setup
+    choose_rating(editor, "PAY-01", "fully")
+    rate_elsewhere(editor, "PAY-01", "largely")
+    shown: list[BaseException] = []
+    monkeypatch.setattr(audit_editor_module, "show_exception",
+                        lambda *, parent, exception: shown.append(exception))
+    editor.undo_stack.undo()
+    qtbot.waitUntil(lambda: bool(shown))
+    assert len(shown) == 1 and isinstance(shown[0], ConflictError)
+    assert saved_rating(editor, "PAY-01") == "largely"
+    assert rating_of(editor, "PAY-01") == "largely"
+    assert editor.undo_stack.count() == 0
+
+
+def test_rating_undo_and_redo_work_twice_in_a_row(editor_setup) -> None:
+    editor = editor_setup
+    choose_rating(editor, "LOG-01", "largely")
+    for _ in range(2):
+        editor.undo_stack.undo()
+        assert rating_of(editor, "LOG-01") is None
+        assert saved_rating(editor, "LOG-01") is None
+        editor.undo_stack.redo()
+        assert rating_of(editor, "LOG-01") == "largely"
+        assert saved_rating(editor, "LOG-01") == "largely"
+    assert editor.undo_stack.count() == 1
+
+
+def test_a_merged_note_burst_undoes_and_redoes_twice(editor_setup) -> None:
+    editor = editor_setup
+    editor.select_criterion("PAY-02")
+    for text in ("Refund", "Refund policy", "Refund policy is published"):
+        editor.ui.note_edit.setPlainText(text)
+        editor.flush_note()
+    assert editor.undo_stack.count() == 1
+    for _ in range(2):
+        editor.undo_stack.undo()
+        assert editor.snapshot.findings["PAY-02"].note == ""
+        editor.undo_stack.redo()
+        assert editor.snapshot.findings["PAY-02"].note == "Refund policy is published"
 
 
 def test_submitting_an_incomplete_audit_is_refused_with_the_open_items(editor_setup,
