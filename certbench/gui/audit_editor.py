@@ -132,6 +132,7 @@ class AuditEditor(QWidget):
         self.audit_id = audit_id
         self.lang = text_language(context.settings.language)
         self.snapshot: AuditSnapshot | None = None
+        self._reloads_pending = 0
         self.current: Criterion | None = None
         self.ui = Ui_AuditEditor()
         self.ui.setupUi(self)
@@ -206,11 +207,26 @@ class AuditEditor(QWidget):
 
     # loading -------------------------------------------------------------------
     def reload(self) -> None:
-        """Read the audit again and show it."""
+        """Read the audit again and show it.
+
+        A burst of edits (200 attached files) asks for a reload after each one; only the
+        newest snapshot is shown, so the GUI thread rebuilds the tree once, not 200 times.
+        """
         db, audit_id, user = self.db, self.audit_id, self.context.user
+        self._reloads_pending += 1
         (Op(self, lambda: load_snapshot(db, audit_id, user), tasks=self.context.tasks)
-         .success(self._show_snapshot)
+         .success(self._on_snapshot_loaded)
+         .failure(self._on_reload_failed)
          .run())
+
+    def _on_snapshot_loaded(self, snapshot: AuditSnapshot) -> None:
+        self._reloads_pending -= 1
+        if self._reloads_pending == 0:
+            self._show_snapshot(snapshot)
+
+    def _on_reload_failed(self, exception: BaseException) -> None:
+        self._reloads_pending -= 1
+        show_exception(parent=self, exception=exception)
 
     def _show_snapshot(self, snapshot: AuditSnapshot) -> None:
         from certbench.edits import EDITABLE_STATES
