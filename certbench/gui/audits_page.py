@@ -29,6 +29,7 @@ from certbench.gui.issue_dialog import IssueDialog
 from certbench.gui.merchants_page import AUDIT_COLUMNS
 from certbench.gui.models import Column, RowRole, RowsTableModel, configure_view
 from certbench.gui.review_dialog import ReviewDialog
+from certbench.gui.spreadsheets import install_ratings_buttons
 from certbench.gui.tasks import Op
 
 if TYPE_CHECKING:
@@ -187,6 +188,7 @@ class AuditsPage(QWidget):
         for label, states in FILTERS:
             self.ui.state_combo.addItem(QCoreApplication.translate("AuditsPage", label), states)
         self._connect()
+        install_ratings_buttons(self)
         self.reload()
 
     def _connect(self) -> None:

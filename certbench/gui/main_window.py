@@ -16,6 +16,7 @@ from certbench.gui.forms.ui_main_window import Ui_MainWindow
 from certbench.gui.i18n import QT_TRANSLATE_NOOP
 from certbench.gui.merchants_page import MerchantsPage
 from certbench.gui.package_dialogs import install_package_actions
+from certbench.gui.spreadsheets import install_spreadsheet_actions
 from certbench.gui.tasks import Op
 from certbench.gui.verify_window import VerifyWindow
 
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
             self._build_pages()
         self._build_edit_menu()
         install_package_actions(self)
+        install_spreadsheet_actions(self)
         self._build_status_bar()
         self._connect()
         if not context.settings.restore_geometry(self, "main_window"):
