@@ -27,7 +27,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QItemSelection
+from PySide6.QtCore import QCoreApplication, QItemSelection, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -36,8 +37,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -285,7 +286,6 @@ def _tell(parent: QWidget, title: str, text: str) -> None:
 
 def install_spreadsheet_actions(window: MainWindow) -> None:
     """Add Import merchants/complaints and an Export submenu to the window's File menu."""
-    from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QMenu
 
     menu = window.ui.menu_file
@@ -374,26 +374,36 @@ def export_file(window: MainWindow, name: str, path: Path, *, as_of: date | None
 # -- Audits page ------------------------------------------------------------------------------
 
 
-def install_ratings_buttons(page: AuditsPage) -> tuple[QPushButton, QPushButton]:
-    """Add "Ratings template…" and "Import ratings…" for the selected audit to ``page``."""
+def install_ratings_buttons(page: AuditsPage) -> tuple[QAction, QAction]:
+    """Add "Ratings template…" and "Import ratings…" for the selected audit to ``page``.
+
+    They sit in a "Spreadsheet" menu button next to the audit actions and in the
+    list's context menu.
+    """
+    template = QAction(_translate(QT_TRANSLATE_NOOP("Spreadsheets", "Ratings template…")), page)
+    template.setObjectName("ratings_template_action")
+    ratings = QAction(_translate(QT_TRANSLATE_NOOP("Spreadsheets", "Import ratings…")), page)
+    ratings.setObjectName("import_ratings_action")
+    template.triggered.connect(lambda: _with_selected(page, partial(_template_clicked, page)))
+    ratings.triggered.connect(lambda: _with_selected(page, partial(_ratings_clicked, page)))
+    button = QToolButton(page)
+    button.setObjectName("spreadsheet_button")
+    button.setText(_translate(QT_TRANSLATE_NOOP("Spreadsheets", "Spreadsheet")))
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    button.addActions([template, ratings])
     layout = page.ui.actions_layout
-    at = layout.indexOf(page.ui.issue_button) + 1
-    template = QPushButton(_translate(QT_TRANSLATE_NOOP("Spreadsheets", "Ratings template…")),
-                           page)
-    template.setObjectName("ratings_template_button")
-    ratings = QPushButton(_translate(QT_TRANSLATE_NOOP("Spreadsheets", "Import ratings…")), page)
-    ratings.setObjectName("import_ratings_button")
-    layout.insertWidget(at, template)
-    layout.insertWidget(at + 1, ratings)
-    template.clicked.connect(lambda: _with_selected(page, partial(_template_clicked, page)))
-    ratings.clicked.connect(lambda: _with_selected(page, partial(_ratings_clicked, page)))
+    layout.insertWidget(layout.indexOf(page.ui.issue_button) + 1, button)
+    table = page.ui.audits_table
+    table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    table.addActions([template, ratings])
 
     def update(*_args: object) -> None:
         chosen = page.selected() is not None
         template.setEnabled(chosen)
         ratings.setEnabled(chosen)
+        button.setEnabled(chosen)
 
-    page.ui.audits_table.selectionModel().selectionChanged.connect(update)
+    table.selectionModel().selectionChanged.connect(update)
     page.model.modelReset.connect(update)
     update(QItemSelection(), QItemSelection())
     return template, ratings

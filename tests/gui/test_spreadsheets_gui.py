@@ -201,8 +201,8 @@ def _audits_page(qtbot, context: AppContext, audit_id: str):
 
     page = AuditsPage(context)
     qtbot.addWidget(page)
-    template = page.findChild(object, "ratings_template_button")
-    ratings = page.findChild(object, "import_ratings_button")
+    template = page.findChild(QAction, "ratings_template_action")
+    ratings = page.findChild(QAction, "import_ratings_action")
     assert not template.isEnabled() and not ratings.isEnabled()
     assert page.select_audit(audit_id)
     assert template.isEnabled() and ratings.isEnabled()
@@ -240,14 +240,14 @@ def test_ratings_template_filled_and_imported_through_the_audits_page(body, qtbo
     said = _messages(monkeypatch)
     path = tmp_path / "ratings.xlsx"
     _pick(monkeypatch, path)
-    template.click()
+    template.trigger()
     assert path.is_file() and said and str(path) in said[-1]
     criteria = _fill(path, "fully")
     assert criteria > 10
     prompts: list[str] = []
     monkeypatch.setattr(QInputDialog, "getText",
                         lambda _p, _t, label, *a: prompts.append(label) or (PASSPHRASE, True))
-    ratings.click()
+    ratings.trigger()
     assert prompts and "li.wei" in prompts[0]
     assert said[-1].startswith("Applied ")
     rated = _ratings(flow.db, flow.audit_id)
@@ -262,11 +262,11 @@ def test_a_bad_ratings_file_shows_every_problem_and_changes_nothing(body, qtbot,
     shown = _problem_dialogs(monkeypatch)
     path = tmp_path / "ratings.xlsx"
     _pick(monkeypatch, path)
-    template.click()
+    template.trigger()
     criteria = _fill(path, "brilliant")
     before = _ratings(flow.db, flow.audit_id)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a: (PASSPHRASE, True))
-    ratings.click()
+    ratings.trigger()
     assert len(shown) == 1
     assert len(shown[0].problems) == criteria
     assert all(p.column == "rating" for p in shown[0].problems)
@@ -281,13 +281,13 @@ def test_a_wrong_passphrase_imports_nothing(body, qtbot, tmp_path, monkeypatch) 
     _messages(monkeypatch)
     path = tmp_path / "ratings.xlsx"
     _pick(monkeypatch, path)
-    template.click()
+    template.trigger()
     _fill(path, "fully")
     failures: list[str] = []
     monkeypatch.setattr(errors.QMessageBox, "warning", lambda _p, _t, text, *a:
                         failures.append(text))
     monkeypatch.setattr(QInputDialog, "getText", lambda *a: ("not the passphrase", True))
-    ratings.click()
+    ratings.trigger()
     assert failures
     assert all(r is None for r in _ratings(flow.db, flow.audit_id).values())
 
