@@ -82,7 +82,7 @@ EXPORTS: tuple[tuple[str, str], ...] = (
 
 
 def _translate(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
+    return QCoreApplication.translate("Spreadsheets", text)
 
 
 class ImportCancelledError(Exception):
@@ -338,9 +338,9 @@ def _on_imported(window: MainWindow, table: str, count: int) -> None:
     mark = getattr(window.pages.get("dashboard"), "mark_stale", None)
     if mark is not None:
         mark()
-    text = (QCoreApplication.translate(CONTEXT, "Imported %n merchant(s).", "", count)
+    text = (QCoreApplication.translate("Spreadsheets", "Imported %n merchant(s).", "", count)
             if table == "merchants" else
-            QCoreApplication.translate(CONTEXT, "Imported %n complaint(s).", "", count))
+            QCoreApplication.translate("Spreadsheets", "Imported %n complaint(s).", "", count))
     _tell(window, _translate(QT_TRANSLATE_NOOP("Spreadsheets", "Import finished")), text)
 
 
@@ -364,7 +364,7 @@ def export_file(window: MainWindow, name: str, path: Path, *, as_of: date | None
              tasks=context.tasks)
           .success(lambda count: _tell(
               window, _translate(QT_TRANSLATE_NOOP("Spreadsheets", "Export finished")),
-              QCoreApplication.translate(CONTEXT, "Wrote %n row(s) to %1.", "", count)
+              QCoreApplication.translate("Spreadsheets", "Wrote %n row(s) to %1.", "", count)
               .replace("%1", str(path))))
           .with_progress(label, cancellable=True))
     op.run()
@@ -432,7 +432,7 @@ def save_ratings_template(page: AuditsPage, audit_id: str, path: Path) -> Op[int
              tasks=context.tasks)
           .success(lambda count: _tell(
               page, _translate(QT_TRANSLATE_NOOP("Spreadsheets", "Ratings template")),
-              QCoreApplication.translate(CONTEXT, "Wrote %n criterion(s) to %1.", "", count)
+              QCoreApplication.translate("Spreadsheets", "Wrote %n criterion(s) to %1.", "", count)
               .replace("%1", str(path)))))
     op.run()
     return op
@@ -460,7 +460,7 @@ def import_ratings_file(page: AuditsPage, audit_id: str, path: Path, passphrase:
     def done(count: int) -> None:
         page.reload()
         _tell(page, _translate(QT_TRANSLATE_NOOP("Spreadsheets", "Import finished")),
-              QCoreApplication.translate(CONTEXT, "Applied %n rating row(s).", "", count))
+              QCoreApplication.translate("Spreadsheets", "Applied %n rating row(s).", "", count))
 
     op = (Op(page, partial(import_audit_ratings, db, context.user, passphrase, audit_id, path),
              tasks=context.tasks)

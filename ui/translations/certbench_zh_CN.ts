@@ -606,6 +606,18 @@ Issuer key passphrase:</source>
         <source>Domain</source>
         <translation>领域</translation>
     </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
 </context>
 <context>
     <name>Complaint</name>
@@ -1185,6 +1197,19 @@ Issuer key passphrase:</source>
     <message>
         <source>Imported: %1 new, %2 updated, %3 unchanged, %4 kept, %5 conflicts, %6 new evidence files.</source>
         <translation>已导入：新增 %1，更新 %2，未变 %3，保留 %4，冲突 %5，新证据文件 %6 个。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportProblemsDialog</name>
+    <message>
+        <source>Nothing was imported</source>
+        <translation>未导入任何内容</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) found in %1. Nothing was imported: correct the file and import it again.</source>
+        <translation>
+            <numerusform>在 %1 中发现 %n 个问题。未导入任何内容：请更正文件后重新导入。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1840,6 +1865,123 @@ Audit online merchants against a certification checklist, grade them, and issue 
     <message>
         <source>&amp;Test Connection</source>
         <translation>测试连接(&amp;T)</translation>
+    </message>
+</context>
+<context>
+    <name>Spreadsheets</name>
+    <message>
+        <source>Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)</source>
+        <translation>电子表格 (*.xlsx *.csv);;Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx);;CSV files (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Import merchants…</source>
+        <translation>导入商户…</translation>
+    </message>
+    <message>
+        <source>Import complaints…</source>
+        <translation>导入投诉…</translation>
+    </message>
+    <message>
+        <source>Certificate register…</source>
+        <translation>证书登记册…</translation>
+    </message>
+    <message>
+        <source>Findings…</source>
+        <translation>审核发现…</translation>
+    </message>
+    <message>
+        <source>Merchants&apos; grade history…</source>
+        <translation>商户等级历史…</translation>
+    </message>
+    <message>
+        <source>Overdue corrective actions…</source>
+        <translation>逾期纠正措施…</translation>
+    </message>
+    <message>
+        <source>whole file</source>
+        <translation>整个文件</translation>
+    </message>
+    <message>
+        <source>Import ratings</source>
+        <translation>导入评分</translation>
+    </message>
+    <message>
+        <source>Passphrase of %1:</source>
+        <translation>%1 的口令：</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>正在导入 %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n merchant(s).</source>
+        <translation>
+            <numerusform>已导入 %n 个商户。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n complaint(s).</source>
+        <translation>
+            <numerusform>已导入 %n 条投诉。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import finished</source>
+        <translation>导入完成</translation>
+    </message>
+    <message>
+        <source>Writing %1…</source>
+        <translation>正在写入 %1…</translation>
+    </message>
+    <message>
+        <source>Export finished</source>
+        <translation>导出完成</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote %n row(s) to %1.</source>
+        <translation>
+            <numerusform>已将 %n 行写入 %1。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Ratings template…</source>
+        <translation>评分模板…</translation>
+    </message>
+    <message>
+        <source>Import ratings…</source>
+        <translation>导入评分…</translation>
+    </message>
+    <message>
+        <source>Spreadsheet</source>
+        <translation>电子表格</translation>
+    </message>
+    <message>
+        <source>Ratings template</source>
+        <translation>评分模板</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote %n criterion(s) to %1.</source>
+        <translation>
+            <numerusform>已将 %n 项准则写入 %1。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Applied %n rating row(s).</source>
+        <translation>
+            <numerusform>已应用 %n 行评分。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
