@@ -190,7 +190,7 @@ def _row_text(problem: ImportProblem) -> str:
 
 
 PROBLEM_COLUMNS: tuple[Column[ImportProblem], ...] = (
-    Column(QT_TRANSLATE_NOOP("Column", "Row"), _row_text, width=8),
+    Column(QT_TRANSLATE_NOOP("Column", "Row"), _row_text, width=11),
     Column(QT_TRANSLATE_NOOP("Column", "Column"), lambda p: p.column, width=22),
     Column(QT_TRANSLATE_NOOP("Column", "Problem"), lambda p: p.problem, width=60,
            tooltip=lambda p: p.problem),

@@ -347,3 +347,25 @@ def test_an_unknown_suffix_gets_xlsx(reports_context, qtbot, tmp_path, monkeypat
     _pick(monkeypatch, tmp_path / "overdue")
     _action(window, "export_overdue_action").trigger()
     assert (tmp_path / "overdue.xlsx").is_file()
+
+
+def test_problems_dialog_renders_in_english_and_chinese(qtbot, qapp, tmp_path) -> None:
+    from certbench.errors import ImportDataError
+    from certbench.gui.i18n import install_translators, remove_translators
+
+    refused = ImportDataError("refused", file=str(tmp_path / "bad.xlsx"),
+                              problems=[(0, "", "the file has no data rows"),
+                                        (3, "websites", "a value is required")])
+    titles = []
+    for lang in ("en", "zh_CN"):
+        translators = install_translators(qapp, lang) if lang != "en" else []
+        try:
+            dialog = ImportProblemsDialog(refused)
+            qtbot.addWidget(dialog)
+            dialog.show()
+            image = dialog.grab()
+            assert not image.isNull() and image.save(str(tmp_path / f"problems_{lang}.png"))
+            titles.append((dialog.windowTitle(), dialog.model.index(0, 0).data()))
+        finally:
+            remove_translators(qapp, translators)
+    assert titles == [("Nothing was imported", "whole file"), ("未导入任何内容", "整个文件")]
