@@ -289,7 +289,10 @@ def install_spreadsheet_actions(window: MainWindow) -> None:
     from PySide6.QtWidgets import QMenu
 
     menu = window.ui.menu_file
-    first = menu.actions()[0]
+    actions = menu.actions()
+    # after the field-package group (which ends with a separator), before Switch user
+    after = next((n + 1 for n, a in enumerate(actions) if a.isSeparator()), 0)
+    first = actions[min(after, len(actions) - 1)]
     for table, title in IMPORTS:
         action = QAction(_translate(title), window)
         action.setObjectName(f"import_{table}_action")
