@@ -56,9 +56,10 @@ if TYPE_CHECKING:
     from certbench.storage import Database
 
 __all__ = ["EXPORTS", "IMPORTS", "ImportCancelledError", "ImportProblem",
-           "ImportProblemsDialog", "ask_passphrase", "export_spreadsheet", "import_audit_ratings",
-           "import_spreadsheet", "install_ratings_buttons", "install_spreadsheet_actions",
-           "problems_of", "write_ratings_template"]
+           "ImportProblemsDialog", "ask_passphrase", "export_file", "export_spreadsheet",
+           "import_audit_ratings", "import_file", "import_ratings_file", "import_spreadsheet",
+           "install_ratings_buttons", "install_spreadsheet_actions", "problems_of",
+           "save_ratings_template", "write_ratings_template"]
 
 CONTEXT = "Spreadsheets"
 SPREADSHEET_FILTER = QT_TRANSLATE_NOOP(
