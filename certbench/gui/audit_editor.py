@@ -22,8 +22,6 @@ from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHeaderView,
-    QInputDialog,
-    QLineEdit,
     QMessageBox,
     QToolButton,
     QWidget,
@@ -44,6 +42,7 @@ from certbench.gui.errors import show_exception
 from certbench.gui.evidence_panel import EvidencePanel
 from certbench.gui.forms.ui_audit_editor import Ui_AuditEditor
 from certbench.gui.grade_panel import GradePanel
+from certbench.gui.prompts import ask_passphrase
 from certbench.gui.samples_panel import SampleRequest, SamplesPanel
 from certbench.gui.scope_editor import ScopeEditor
 from certbench.gui.tasks import CancelledFn, Op, ProgressFn
@@ -108,12 +107,6 @@ def record_sample(db: Database, user: str, passphrase: str, *, audit_id: str,
         add_sample(session, actor, audit_id, criterion_id, SampleKind(request.kind),
                    timestamps=request.timestamps, amounts=request.amounts,
                    channel=request.channel, note=request.note)
-
-
-def ask_passphrase(parent: QWidget | None, title: str, label: str) -> str | None:
-    """Ask for a passphrase (hidden input); None when cancelled. Tests patch this."""
-    text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
-    return text if ok else None
 
 
 class AuditEditor(QWidget):

@@ -247,7 +247,7 @@ class CertificatesPage(QWidget):
         self.reload()
 
     def _on_export_clicked(self) -> None:
-        from certbench.gui.audit_editor import ask_passphrase
+        from certbench.gui.prompts import ask_passphrase
 
         folder = self.context.settings.last_directory("registry")
         name, _ = QFileDialog.getSaveFileName(self, self.tr("Export registry"),

@@ -33,9 +33,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QTableView,
     QToolButton,
@@ -44,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from certbench.errors import ImportDataError
+from certbench.gui import prompts
 from certbench.gui.context import AppContext
 from certbench.gui.errors import show_exception
 from certbench.gui.i18n import QT_TRANSLATE_NOOP
@@ -247,11 +246,9 @@ def _on_import_failure(parent: QWidget, exception: BaseException) -> None:
 
 def ask_passphrase(parent: QWidget | None, user: str) -> str | None:
     """The passphrase of ``user``, or None when cancelled."""
-    text, accepted = QInputDialog.getText(
+    return prompts.ask_passphrase(
         parent, _translate(QT_TRANSLATE_NOOP("Spreadsheets", "Import ratings")),
-        _translate(QT_TRANSLATE_NOOP("Spreadsheets", "Passphrase of %1:")).replace("%1", user),
-        QLineEdit.EchoMode.Password)
-    return text if accepted else None
+        _translate(QT_TRANSLATE_NOOP("Spreadsheets", "Passphrase of %1:")).replace("%1", user))
 
 
 def _open_file(parent: QWidget, context: AppContext, title: str, file_filter: str
